@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `./siteboard demo` as a newcomer uses it with no display: the sample board is
+# drawn headless, and a notice posted with the printed siteboardctl line shows up.
+. "$(dirname "$0")/lib.sh"
+it_setup
+unset DISPLAY WAYLAND_DISPLAY
+SITEBOARD_DEMO_SECONDS=120 SITEBOARD_DEMO_DIR="$WORK/demo" \
+	"$SRC/packaging/demo/run" "$(dirname "$BIN")" >"$WORK/demo.log" 2>&1 &
+PIDS+=($!)
+wait_for 60 "the demo's instructions" grep -q "Stop the demo with Ctrl-C" "$WORK/demo.log"
+grep -q "siteboardctl notices add --block tower-a" "$WORK/demo.log" || fail "demo printed no siteboardctl line"
+[ -s "$WORK/demo/kiosk.png" ] || fail "no headless screenshot"
+expect_ocr "$WORK/demo/kiosk.png" "Tower A" "Scaffold erection" "0117 496 0999"
+[ "$(qr "$WORK/demo/kiosk.png")" = "$(. "$WORK/demo/env"; echo "$SITEBOARD_SERVER")/c/tower-a" ] || fail "demo QR is not the complaint URL"
+
+log "run the printed command"
+cmd=$(grep -m1 "siteboardctl notices add --block tower-a" "$WORK/demo.log")
+before=$(stat -c %Y.%s "$WORK/demo/kiosk.png")
+(. "$WORK/demo/env" && eval "$cmd") >/dev/null || fail "the printed command failed: $cmd"
+wait_for 10 "the kiosk to redraw" bash -c "[ \"\$(stat -c %Y.%s '$WORK/demo/kiosk.png')\" != '$before' ]"
+sleep 0.3
+expect_ocr "$WORK/demo/kiosk.png" "Lift out of service"
+echo "PASS: $TEST_NAME"
