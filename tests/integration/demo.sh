@@ -16,9 +16,9 @@ expect_ocr "$WORK/demo/kiosk.png" "Tower A" "Scaffold erection" "0117 496 0999"
 
 log "run the printed command"
 cmd=$(grep -m1 "siteboardctl notices add --block tower-a" "$WORK/demo.log")
-before=$(stat -c %Y.%s "$WORK/demo/kiosk.png")
+before=$(stat -c %y "$WORK/demo/kiosk.png")
 (. "$WORK/demo/env" && eval "$cmd") >/dev/null || fail "the printed command failed: $cmd"
-wait_for 10 "the kiosk to redraw" bash -c "[ \"\$(stat -c %Y.%s '$WORK/demo/kiosk.png')\" != '$before' ]"
+wait_for 10 "the kiosk to redraw" bash -c "[ \"\$(stat -c %y '$WORK/demo/kiosk.png')\" != '$before' ]"
 sleep 0.3
 expect_ocr "$WORK/demo/kiosk.png" "Lift out of service"
 echo "PASS: $TEST_NAME"
