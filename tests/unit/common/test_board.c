@@ -83,6 +83,29 @@ static void test_design_example(void **state)
 	board_free(b);
 }
 
+/* The example in docs/board.md is one the decoder accepts. */
+static void test_docs_example(void **state)
+{
+	size_t len;
+	char *doc = read_file(SITEBOARD_DOCS "/board.md", &len);
+	char *start = strstr(doc, "```json\n");
+	char *end = NULL;
+	struct board *b = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_non_null(start);
+	start += strlen("```json\n");
+	end = strstr(start, "```");
+	assert_non_null(end);
+	if (board_decode(start, (size_t)(end - start), &b, err, sizeof(err)) != 0)
+		fail_msg("docs/board.md example rejected: %s", err);
+	assert_int_equal(b->version, 42);
+	assert_int_equal(b->n_contacts, 2);
+	board_free(b);
+	free(doc);
+}
+
 static void test_round_trip(void **state)
 {
 	struct board *b = decode_example();
@@ -226,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_design_example),
+		cmocka_unit_test(test_docs_example),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_minimal_board),
 		cmocka_unit_test(test_bad_files),
