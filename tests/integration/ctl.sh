@@ -32,8 +32,8 @@ ctl contacts remove "$cid" >/dev/null
 
 log "errors: exit 1 with the server's reason; usage errors exit 2"
 rc=0
-ctl notices add --block tower-a --title "x" --priority shouting 2>"$WORK/err" || rc=$?
-[ $rc = 1 ] && grep -q "422" "$WORK/err" || fail "bad priority: rc $rc: $(cat "$WORK/err")"
+ctl notices add --block tower-a --title "x" --from 2026-12-01T00:00:00Z --until 2026-11-01T00:00:00Z 2>"$WORK/err" || rc=$?
+[ $rc = 1 ] && grep -q "422" "$WORK/err" || fail "until before from: rc $rc: $(cat "$WORK/err")"
 rc=0
 ctl notices add --block tower-a --colour red 2>"$WORK/err" || rc=$?
 [ $rc = 2 ] || fail "unknown field: rc $rc"

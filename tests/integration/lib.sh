@@ -81,6 +81,7 @@ start_broker() {
 listener $MQTT_PORT 127.0.0.1
 allow_anonymous true
 persistence true
+user $(id -un)
 persistence_location $WORK/
 log_dest stderr
 CONF
@@ -125,29 +126,24 @@ start_server() {
 	wait_for 20 "siteboard-server on port $HTTP_PORT" port_open "$HTTP_PORT"
 }
 
-# api METHOD PATH [JSON]: prints the body; sets STATUS.
+# api METHOD PATH [JSON]: sets STATUS and leaves the answer in $WORK/body.
+# Call it directly, not in $(...), or STATUS is lost with the subshell.
 api() {
 	local method=$1 path=$2 body=${3-}
-	local out
+	local args=(-sS -o "$WORK/body" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $TOKEN")
 	if [ -n "$body" ]; then
-		out=$(curl -sS -X "$method" -H "Authorization: Bearer $TOKEN" \
-			-H 'Content-Type: application/json' --data-binary "$body" \
-			-w '\n%{http_code}' "$API$path")
-	else
-		out=$(curl -sS -X "$method" -H "Authorization: Bearer $TOKEN" -w '\n%{http_code}' "$API$path")
+		args+=(-H 'Content-Type: application/json' --data-binary "$body")
 	fi
-	STATUS=${out##*$'\n'}
-	printf '%s' "${out%$'\n'*}"
+	STATUS=$(curl "${args[@]}" "$API$path") || STATUS=000
 }
 
 # expect_status CODE METHOD PATH [JSON]
 expect_status() {
 	local code=$1
 	shift
-	local body
-	body=$(api "$@")
-	[ "$STATUS" = "$code" ] || fail "$1 $2: expected $code, got $STATUS: $body"
-	printf '%s' "$body"
+	api "$@"
+	[ "$STATUS" = "$code" ] || fail "$1 $2: expected $code, got $STATUS: $(head -c 500 "$WORK/body")"
+	cat "$WORK/body"
 }
 
 # The retained board of a block, as a fresh subscriber sees it.

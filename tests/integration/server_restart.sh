@@ -13,9 +13,9 @@ expect_status 201 POST /api/v1/blocks '{"id":"tower-b","name":"Tower B"}' >/dev/
 log "post notices while the server is killed -9 part way through"
 acked=()
 for i in $(seq 1 60); do
-	body=$(api POST /api/v1/blocks/tower-a/notices "{\"title\":\"Notice $i\"}" 2>/dev/null) || true
+	api POST /api/v1/blocks/tower-a/notices "{\"title\":\"Notice $i\"}" 2>/dev/null
 	if [ "$STATUS" = 201 ]; then
-		acked+=("$(jq -r .id <<<"$body")")
+		acked+=("$(jq -r .id "$WORK/body")")
 	fi
 	if [ "$i" = 40 ]; then
 		kill -9 "$SERVER_PID"
