@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boards to MQTT (libmosquitto on a network thread of ours): connects
+ * asynchronously and keeps reconnecting; on every successful (re)connect it
+ * republishes every block's stored board, retained at QoS 1, so the broker
+ * always holds exactly what the store committed. publish_board sends one
+ * changed board (or clears a deleted block's retained board).
+ *
+ * Not for: building boards (boardgen) or deciding when to publish (api).
+ * Threads: publish_board may be called from any thread holding the store
+ * lock (the api does); the reconnect republish takes the store lock itself.
+ */
+#ifndef SITEBOARD_SERVER_PUBLISH_H
+#define SITEBOARD_SERVER_PUBLISH_H
+
+#include "store.h"
+
+struct publish_options {
+	const char *host;
+	int port;
+	const char *username; /* NULL: none */
+	const char *password; /* NULL: none */
+	const char *cafile;   /* NULL: plain TCP */
+	const char *client_id;
+	const char *site_id;
+};
+
+struct publish;
+
+/*
+ * Start connecting (all strings copied or borrowed for the call only; store
+ * borrowed, must outlive the publish). Succeeds while the broker is down.
+ * @retval 0 and *out set
+ * @retval -EINVAL bad options (e.g. unreadable cafile; logged), -ENOMEM
+ */
+int publish_open(const struct publish_options *opt, struct store *store, struct publish **out);
+
+/*
+ * Publish block's board JSON (borrowed), or clear it when board_json is NULL.
+ * The signature matches api_publish_fn with ctx a struct publish *.
+ * While disconnected this does nothing: the reconnect republishes the store.
+ */
+void publish_board(void *ctx, const char *block, const char *board_json);
+
+/*
+ * Wait up to timeout_ms for sent boards to be acknowledged, disconnect, stop
+ * the thread and free. NULL is fine.
+ */
+void publish_close(struct publish *p, int timeout_ms);
+
+#endif

@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SQLite store for siteboard-server (see store.h). Migrations are an array of
+ * SQL scripts; user_version records how many have run, each one in its own
+ * transaction. Statements are prepared once at open and reset after each use.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "siteboard/log.h"
+
+static const char *const migrations[] = {
+	/* 1: blocks, board items, tokens */
+	"CREATE TABLE blocks ("
+	" id TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" address TEXT,"
+	" board_version INTEGER NOT NULL DEFAULT 0,"
+	" board_json TEXT,"
+	" seq INTEGER NOT NULL);"
+	"CREATE TABLE notices (id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" sortkey INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);"
+	"CREATE INDEX notices_block ON notices(block, sortkey, seq);"
+	"CREATE TABLE works (id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" sortkey INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);"
+	"CREATE INDEX works_block ON works(block, sortkey, seq);"
+	"CREATE TABLE delays (id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" sortkey INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);"
+	"CREATE INDEX delays_block ON delays(block, sortkey, seq);"
+	"CREATE TABLE events (id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" sortkey INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);"
+	"CREATE INDEX events_block ON events(block, sortkey, seq);"
+	"CREATE TABLE contacts (id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" sortkey INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL);"
+	"CREATE INDEX contacts_block ON contacts(block, sortkey, seq);"
+	"CREATE TABLE tokens ("
+	" hash BLOB NOT NULL UNIQUE,"
+	" role TEXT NOT NULL,"
+	" label TEXT,"
+	" created_at INTEGER NOT NULL);",
+};
+
+static const char *const kind_tables[STORE_N_KINDS] = {
+	"notices", "works", "delays", "events", "contacts",
+};
+
+enum item_stmt {
+	ITEM_INSERT = 0,
+	ITEM_UPDATE,
+	ITEM_DELETE,
+	ITEM_GET,
+	ITEM_COUNT,
+	ITEM_NEXT_SEQ,
+	ITEM_LIST,
+	ITEM_N_STMTS,
+};
+
+static const char *const item_sql[ITEM_N_STMTS] = {
+	"INSERT INTO %s (id, block, sortkey, seq, data)"
+	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s), ?4)",
+	"UPDATE %s SET sortkey = ?2, data = ?3 WHERE id = ?1",
+	"DELETE FROM %s WHERE id = ?1",
+	"SELECT block, data FROM %s WHERE id = ?1",
+	"SELECT COUNT(*) FROM %s WHERE block = ?1",
+	"SELECT COALESCE(MAX(seq), 0) + 1 FROM %s",
+	"SELECT id, data FROM %s WHERE block = ?1 ORDER BY sortkey, seq",
+};
+
+enum block_stmt {
+	BLOCK_INSERT = 0,
+	BLOCK_UPDATE,
+	BLOCK_DELETE,
+	BLOCK_GET,
+	BLOCK_SET_BOARD,
+	BLOCK_BOARD,
+	BLOCK_LIST,
+	TOKEN_ADD,
+	TOKEN_FIND,
+	TX_BEGIN,
+	TX_COMMIT,
+	TX_ROLLBACK,
+	BLOCK_N_STMTS,
+};
+
+static const char *const block_sql[BLOCK_N_STMTS] = {
+	"INSERT INTO blocks (id, name, address, seq)"
+	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM blocks))",
+	"UPDATE blocks SET name = ?2, address = ?3 WHERE id = ?1",
+	"DELETE FROM blocks WHERE id = ?1",
+	"SELECT id, name, address, board_version FROM blocks WHERE id = ?1",
+	"UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
+	"SELECT board_json FROM blocks WHERE id = ?1",
+	"SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
+	"INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+	"SELECT role FROM tokens WHERE hash = ?1",
+	"BEGIN IMMEDIATE",
+	"COMMIT",
+	"ROLLBACK",
+};
+
+struct store {
+	sqlite3 *db;
+	pthread_mutex_t mutex;
+	sqlite3_stmt *block[BLOCK_N_STMTS];
+	sqlite3_stmt *item[STORE_N_KINDS][ITEM_N_STMTS];
+};
+
+static int db_fail(struct store *s, const char *what)
+{
+	log_error("store: %s: %s", what, sqlite3_errmsg(s->db));
+	return -EIO;
+}
+
+static int exec_sql(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_error("store: %s", msg != NULL ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -EIO;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		ret = db_fail(s, "user_version");
+		goto out;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ret = db_fail(s, "user_version");
+		goto out;
+	}
+	ret = sqlite3_column_int(st, 0);
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int migrate(struct store *s)
+{
+	int have = store_schema_version(s);
+	char sql[64];
+
+	if (have < 0)
+		return have;
+	if (have > STORE_SCHEMA_VERSION) {
+		log_error("store: database schema %d is newer than this program (%d)", have,
+			  STORE_SCHEMA_VERSION);
+		return -EIO;
+	}
+	for (int v = have; v < STORE_SCHEMA_VERSION; v++) {
+		if (exec_sql(s, "BEGIN IMMEDIATE") < 0)
+			return -EIO;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec_sql(s, migrations[v]) < 0 || exec_sql(s, sql) < 0) {
+			exec_sql(s, "ROLLBACK");
+			return -EIO;
+		}
+		if (exec_sql(s, "COMMIT") < 0)
+			return -EIO;
+		log_info("store: migrated schema to version %d", v + 1);
+	}
+	return 0;
+}
+
+static int prepare_all(struct store *s)
+{
+	char sql[512];
+
+	for (int i = 0; i < BLOCK_N_STMTS; i++) {
+		if (sqlite3_prepare_v3(s->db, block_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &s->block[i], NULL) != SQLITE_OK)
+			return db_fail(s, block_sql[i]);
+	}
+	for (int k = 0; k < STORE_N_KINDS; k++) {
+		for (int i = 0; i < ITEM_N_STMTS; i++) {
+			/* the table name is one of ours, never input */
+			snprintf(sql, sizeof(sql), item_sql[i], kind_tables[k], kind_tables[k]);
+			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &s->item[k][i], NULL) != SQLITE_OK)
+				return db_fail(s, sql);
+		}
+	}
+	return 0;
+}
+
+int store_open(const char *path, struct store **out)
+{
+	struct store *s = NULL;
+	int ret = -EIO;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&s->mutex, NULL);
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("store: cannot open %s: %s", path,
+			  s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			"PRAGMA foreign_keys=ON;") < 0) {
+		log_error("store: cannot set up %s", path);
+		goto out;
+	}
+	if (migrate(s) < 0 || prepare_all(s) < 0)
+		goto out;
+	*out = s;
+	s = NULL;
+	ret = 0;
+out:
+	store_close(s);
+	return ret;
+}
+
+void store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < BLOCK_N_STMTS; i++)
+		sqlite3_finalize(s->block[i]);
+	for (int k = 0; k < STORE_N_KINDS; k++)
+		for (int i = 0; i < ITEM_N_STMTS; i++)
+			sqlite3_finalize(s->item[k][i]);
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		log_error("store: close: %s", sqlite3_errmsg(s->db));
+	pthread_mutex_destroy(&s->mutex);
+	free(s);
+}
+
+void store_lock(struct store *s)
+{
+	pthread_mutex_lock(&s->mutex);
+}
+
+void store_unlock(struct store *s)
+{
+	pthread_mutex_unlock(&s->mutex);
+}
+
+/* Run a statement that returns no rows; map constraint and no-change results. */
+static int step_done(struct store *s, sqlite3_stmt *st, const char *what, bool need_change)
+{
+	int rc = sqlite3_step(st);
+	int ret = 0;
+
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+		ret = -EEXIST;
+	} else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+		ret = -ENOENT;
+	} else if (rc != SQLITE_DONE) {
+		ret = db_fail(s, what);
+	} else if (need_change && sqlite3_changes(s->db) == 0) {
+		ret = -ENOENT;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+static void finish(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	if (t == NULL)
+		return NULL;
+	return strdup((const char *)t);
+}
+
+int store_begin(struct store *s)
+{
+	return step_done(s, s->block[TX_BEGIN], "begin", false);
+}
+
+int store_commit(struct store *s)
+{
+	int ret = step_done(s, s->block[TX_COMMIT], "commit", false);
+
+	if (ret < 0)
+		store_rollback(s);
+	return ret;
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	step_done(s, s->block[TX_ROLLBACK], "rollback", false);
+}
+
+int store_block_insert(struct store *s, const char *id, const char *name, const char *address)
+{
+	sqlite3_stmt *st = s->block[BLOCK_INSERT];
+
+	bind_text(st, 1, id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, address);
+	return step_done(s, st, "insert block", false);
+}
+
+int store_block_update(struct store *s, const char *id, const char *name, const char *address)
+{
+	sqlite3_stmt *st = s->block[BLOCK_UPDATE];
+
+	bind_text(st, 1, id);
+	bind_text(st, 2, name);
+	bind_text(st, 3, address);
+	return step_done(s, st, "update block", true);
+}
+
+int store_block_delete(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = s->block[BLOCK_DELETE];
+
+	bind_text(st, 1, id);
+	return step_done(s, st, "delete block", true);
+}
+
+void store_block_release(struct store_block *b)
+{
+	if (b == NULL)
+		return;
+	free(b->id);
+	free(b->name);
+	free(b->address);
+	memset(b, 0, sizeof(*b));
+}
+
+static int read_block(sqlite3_stmt *st, struct store_block *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = column_dup(st, 0);
+	out->name = column_dup(st, 1);
+	out->address = column_dup(st, 2);
+	out->board_version = sqlite3_column_int64(st, 3);
+	if (out->id == NULL || out->name == NULL ||
+	    (out->address == NULL && sqlite3_column_type(st, 2) != SQLITE_NULL)) {
+		store_block_release(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int store_block_get(struct store *s, const char *id, struct store_block *out)
+{
+	sqlite3_stmt *st = s->block[BLOCK_GET];
+	int ret;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ret = read_block(st, out);
+	else if (rc == SQLITE_DONE)
+		ret = -ENOENT;
+	else
+		ret = db_fail(s, "get block");
+	finish(st);
+	return ret;
+}
+
+int store_block_set_board(struct store *s, const char *id, int64_t version, const char *json)
+{
+	sqlite3_stmt *st = s->block[BLOCK_SET_BOARD];
+
+	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	bind_text(st, 3, json);
+	return step_done(s, st, "set board", true);
+}
+
+int store_block_board(struct store *s, const char *id, char **json)
+{
+	sqlite3_stmt *st = s->block[BLOCK_BOARD];
+	int ret = 0;
+	int rc;
+
+	*json = NULL;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			*json = column_dup(st, 0);
+			if (*json == NULL)
+				ret = -ENOMEM;
+		}
+	} else if (rc == SQLITE_DONE) {
+		ret = -ENOENT;
+	} else {
+		ret = db_fail(s, "get board");
+	}
+	finish(st);
+	return ret;
+}
+
+int store_block_foreach(struct store *s, store_block_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = s->block[BLOCK_LIST];
+	struct store_block b = {0};
+	int ret = 0;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			ret = db_fail(s, "list blocks");
+			break;
+		}
+		ret = read_block(st, &b);
+		if (ret < 0)
+			break;
+		ret = fn(ctx, &b, (const char *)sqlite3_column_text(st, 4));
+		store_block_release(&b);
+		if (ret != 0)
+			break;
+	}
+	finish(st);
+	return ret;
+}
+
+int store_item_insert(struct store *s, enum store_kind kind, const char *id, const char *block,
+		      int64_t sortkey, const char *data)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_INSERT];
+
+	bind_text(st, 1, id);
+	bind_text(st, 2, block);
+	sqlite3_bind_int64(st, 3, sortkey);
+	bind_text(st, 4, data);
+	return step_done(s, st, "insert item", false);
+}
+
+int store_item_update(struct store *s, enum store_kind kind, const char *id, int64_t sortkey,
+		      const char *data)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_UPDATE];
+
+	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, sortkey);
+	bind_text(st, 3, data);
+	return step_done(s, st, "update item", true);
+}
+
+int store_item_delete(struct store *s, enum store_kind kind, const char *id)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_DELETE];
+
+	bind_text(st, 1, id);
+	return step_done(s, st, "delete item", true);
+}
+
+int store_item_get(struct store *s, enum store_kind kind, const char *id, char **block,
+		   char **data)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_GET];
+	char *b = NULL;
+	char *d = NULL;
+	int ret = 0;
+	int rc;
+
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		ret = db_fail(s, "get item");
+		goto out;
+	}
+	b = column_dup(st, 0);
+	d = column_dup(st, 1);
+	if (b == NULL || d == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (block != NULL) {
+		*block = b;
+		b = NULL;
+	}
+	if (data != NULL) {
+		*data = d;
+		d = NULL;
+	}
+out:
+	finish(st);
+	free(b);
+	free(d);
+	return ret;
+}
+
+static int single_int(struct store *s, sqlite3_stmt *st, const char *what, int64_t *value)
+{
+	int ret = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	else
+		ret = db_fail(s, what);
+	finish(st);
+	return ret;
+}
+
+int store_item_count(struct store *s, enum store_kind kind, const char *block, int64_t *count)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_COUNT];
+
+	bind_text(st, 1, block);
+	return single_int(s, st, "count items", count);
+}
+
+int store_item_next_seq(struct store *s, enum store_kind kind, int64_t *seq)
+{
+	return single_int(s, s->item[kind][ITEM_NEXT_SEQ], "next item", seq);
+}
+
+int store_item_foreach(struct store *s, enum store_kind kind, const char *block,
+		       store_item_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = s->item[kind][ITEM_LIST];
+	int ret = 0;
+	int rc;
+
+	bind_text(st, 1, block);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			ret = db_fail(s, "list items");
+			break;
+		}
+		ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			 (const char *)sqlite3_column_text(st, 1));
+		if (ret != 0)
+			break;
+	}
+	finish(st);
+	return ret;
+}
+
+int store_token_add(struct store *s, const uint8_t *hash, size_t hash_len, const char *role,
+		    const char *label, int64_t created_at_ms)
+{
+	sqlite3_stmt *st = s->block[TOKEN_ADD];
+
+	sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+	bind_text(st, 2, role);
+	bind_text(st, 3, label);
+	sqlite3_bind_int64(st, 4, created_at_ms);
+	return step_done(s, st, "add token", false);
+}
+
+int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char *role,
+		     size_t role_len)
+{
+	sqlite3_stmt *st = s->block[TOKEN_FIND];
+	const unsigned char *r = NULL;
+	int ret = 0;
+	int rc;
+
+	sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = sqlite3_column_text(st, 0);
+		snprintf(role, role_len, "%s", r != NULL ? (const char *)r : "");
+	} else if (rc == SQLITE_DONE) {
+		ret = -ENOENT;
+	} else {
+		ret = db_fail(s, "find token");
+	}
+	finish(st);
+	return ret;
+}
