@@ -156,6 +156,7 @@ static void *network_thread(void *arg)
 {
 	struct publish *p = arg;
 	int delay = RECONNECT_MIN_S;
+	bool warned = false;
 	int rc;
 
 	while (!is_stopping(p)) {
@@ -169,9 +170,19 @@ static void *network_thread(void *arg)
 		if (is_stopping(p))
 			break;
 		rc = mosquitto_reconnect(p->mosq);
-		if (rc == MOSQ_ERR_SUCCESS)
+		if (rc == MOSQ_ERR_SUCCESS) {
 			delay = RECONNECT_MIN_S;
-		else if (delay < RECONNECT_MAX_S)
+			warned = false;
+			continue;
+		}
+		/* Once per outage, so an operator sees why (DNS, refused), not a flood. */
+		if (!warned)
+			log_warn("mqtt: cannot reach %s:%d (%s); retrying every %d s at most", p->host,
+				 p->port,
+				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
+				 RECONNECT_MAX_S);
+		warned = true;
+		if (delay < RECONNECT_MAX_S)
 			delay = delay * 2 < RECONNECT_MAX_S ? delay * 2 : RECONNECT_MAX_S;
 	}
 	return NULL;
