@@ -25,8 +25,23 @@ for bad in 'not json at all' '{"schema":"siteboard.board/2","version":99}' \
 	! ocr "$WORK/bad.png" | grep -qi "bogus" || fail "malformed board's notice was drawn"
 done
 
-log "broker stopped: a restarted kiosk still shows the cached board and when it was updated"
+log "a clock that is clearly unset is said so, not trusted"
+screenshot "$ini" "$WORK/noclock.png" 1080 1920 --now 2020-01-01T00:00:00Z || fail "screenshot with an unset clock failed"
+expect_ocr "$WORK/noclock.png" "Clock not set" "Lift out of service"
+
+log "a running kiosk that loses the broker says its board may be out of date"
+printf 'stale_after = 10\n' >>"$ini"
+SDL_VIDEODRIVER=offscreen "$BIN/siteboard-kiosk" --config "$ini" --width 1080 --height 1920 \
+	--watch-screenshot "$WORK/watch.png" >>"$WORK/kiosk.log" 2>&1 &
+PIDS+=($!)
+wait_for 20 "the running kiosk's first frame" test -s "$WORK/watch.png"
+expect_ocr "$WORK/watch.png" "Lift out of service"
+! ocr "$WORK/watch.png" | grep -q "may be out of date" || fail "stale warning while connected"
 stop_broker
+sleep 12
+expect_ocr "$WORK/watch.png" "may be out of date" "Lift out of service"
+
+log "broker stopped: a restarted kiosk still shows the cached board and when it was updated"
 screenshot "$ini" "$WORK/offline.png" 1080 1920 || fail "kiosk could not show the cached board offline"
 expect_ocr "$WORK/offline.png" "Lift out of service" "Updated" "0117 496 0999"
 
