@@ -48,11 +48,13 @@ it_setup() {
 	trap 'exit 130' INT TERM
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on now.
+# A TCP port on 127.0.0.1 that nothing listens on now. Chosen below the
+# kernel's ephemeral range (32768 and up), where outgoing connections take
+# their local ports, so that a test's listener never collides with them.
 free_port() {
 	local p
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % 22000))
 		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
 			echo "$p"
 			return 0
@@ -75,9 +77,13 @@ wait_for() {
 port_open() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 
 # Start a private Mosquitto on a free loopback port: sets MQTT_PORT, MQTT_PID.
+# If another test took the port in the meantime, try another one (unless the
+# caller fixed MQTT_PORT, as a broker restart does).
 start_broker() {
-	MQTT_PORT=${MQTT_PORT:-$(free_port)}
-	cat >"$WORK/mosquitto.conf" <<CONF
+	local fixed=${MQTT_PORT:-} try
+	for try in 1 2 3 4 5; do
+		MQTT_PORT=${fixed:-$(free_port)}
+		cat >"$WORK/mosquitto.conf" <<CONF
 listener $MQTT_PORT 127.0.0.1
 allow_anonymous true
 # Send each board at once: with Nagle on, a board waits ~40 ms behind the kiosk's delayed ACK.
@@ -87,10 +93,22 @@ user $(id -un)
 persistence_location $WORK/
 log_dest stderr
 CONF
-	mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
-	MQTT_PID=$!
-	PIDS+=("$MQTT_PID")
-	wait_for 10 "mosquitto on port $MQTT_PORT" port_open "$MQTT_PORT"
+		mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
+		MQTT_PID=$!
+		for _ in $(seq 1 100); do
+			port_open "$MQTT_PORT" && break
+			kill -0 "$MQTT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if port_open "$MQTT_PORT" && kill -0 "$MQTT_PID" 2>/dev/null; then
+			PIDS+=("$MQTT_PID")
+			return 0
+		fi
+		kill "$MQTT_PID" 2>/dev/null || true
+		wait "$MQTT_PID" 2>/dev/null || true
+		[ -z "$fixed" ] || sleep 1
+	done
+	fail "mosquitto did not start (port $MQTT_PORT); see mosquitto.log"
 }
 
 stop_broker() {
