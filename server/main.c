@@ -13,22 +13,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "siteboard/config.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 #include "src/api.h"
+#include "src/api_breaches.h"
 #include "src/boardgen.h"
 #include "src/http.h"
+#include "src/ingest.h"
+#include "src/mapping.h"
 #include "src/publish.h"
+#include "src/rules.h"
+#include "src/sitehours.h"
 #include "src/store.h"
 #include "src/token.h"
+#include "src/api_complaints.h"
+#include "src/usercmd.h"
+#include "src/web.h"
 
 #define PROG "siteboard-server"
 #define EXIT_USAGE 2
 #define LABEL_MAX 200
 #define SHUTDOWN_FLUSH_MS 5000
+#define INGEST_SUBS_MAX (3 + 3 * MAPPING_MAX)
 
 struct settings {
 	char *db;
@@ -45,6 +56,11 @@ struct settings {
 	char *site_name;
 	char *contractor;
 	char *timezone;
+	long retention_days; /* [privacy] complaint_retention_days */
+	struct mapping *map; /* [zigbee2mqtt] [esphome] [tasmota] [shelly] */
+	char *hours_weekly;  /* [hours] */
+	char *bank_holidays;
+	struct rules_config rules; /* [doors] [noise] [sensors] */
 	/* derived */
 	char *http_host;
 	int http_port;
@@ -62,7 +78,11 @@ static void usage(FILE *f)
 		"  -h, --help         show this help\n"
 		"  -V, --version      show the version\n"
 		"\n"
-		"token new prints a new API token on stdout; only its hash is stored.\n");
+		"       " PROG " --config FILE user add NAME --role caretaker|manager|admin"
+		" [--blocks a,b]\n"
+		"       " PROG " --config FILE user passwd|remove NAME\n"
+		"token new prints a new API token on stdout; only its hash is stored.\n"
+		"user add and user passwd read the password from standard input.\n");
 }
 
 static bool timezone_valid(const char *tz)
@@ -77,6 +97,16 @@ static bool timezone_valid(const char *tz)
 			return false;
 	}
 	return true;
+}
+
+/* The zone exists in the system tz database (TZDIR or /usr/share/zoneinfo). */
+static bool timezone_installed(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "/usr/share/zoneinfo", tz);
+	return access(path, R_OK) == 0;
 }
 
 static char *join(const char *a, const char *b)
@@ -144,7 +174,8 @@ static int load_settings(const char *path, struct settings *s, const struct conf
 		snprintf(err, err_len, "%s: [mqtt] password needs a username", path);
 		return -EINVAL;
 	}
-	return 0;
+	/* the sections with free key names (device = sensor id): a second pass */
+	return mapping_load(path, &s->map, err, err_len);
 }
 
 static int cmd_token_new(struct store *st, int argc, char **argv)
@@ -201,6 +232,27 @@ static int cmd_token_new(struct store *st, int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* Complaint announcements go out like the rules' alerts (web_alert_fn over publish_alert). */
+static void alert_complaint(void *ctx, const char *payload)
+{
+	if (publish_alert(ctx, payload) < 0)
+		log_warn("mqtt: complaint alert not sent (broker unreachable)");
+}
+
+struct republish {
+	struct api *api;
+	struct store *store;
+};
+
+/* A new local day: every board's hours show a different week. Store lock held. */
+static void republish_day(void *ctx)
+{
+	struct republish *rp = ctx;
+
+	if (store_begin(rp->store) == 0 && api_commit_all_boards(rp->api) < 0)
+		log_error("cannot republish the boards for the new day");
+}
+
 static int run(struct settings *s, struct store *st)
 {
 	struct boardgen_site site = {
@@ -219,9 +271,34 @@ static int run(struct settings *s, struct store *st)
 		.client_id = s->mqtt_client_id,
 		.site_id = s->site_id,
 	};
+	struct ingest_options iopt = {
+		.site_id = s->site_id,
+		.map = s->map,
+	};
+	struct sitehours_options hopt = {
+		.weekly = s->hours_weekly,
+		.bank_holidays = s->bank_holidays,
+	};
+	struct sitehours *hours = NULL;
+	struct rules *rules = NULL;
+	struct api_breaches *breaches = NULL;
+	struct republish rp = {NULL, NULL};
+	char err[512];
+	char (*subs)[256] = NULL; /* INGEST_SUBS_MAX topic filters */
+	char *journal = NULL;
+	struct ingest *ing = NULL;
 	struct publish *pub = NULL;
 	struct api *api = NULL;
 	struct http *http = NULL;
+	struct api_complaints *complaints = NULL;
+	int c_ret;
+	struct web *web = NULL;
+	struct web_options wopt = {
+		.site = &site,
+		.secure_cookies = strncmp(s->public_url, "https://", 8) == 0,
+		.retention_days = s->retention_days,
+		.alert = alert_complaint,
+	};
 	sigset_t set;
 	int sig = 0;
 	int ret = EXIT_FAILURE;
@@ -233,13 +310,64 @@ static int run(struct settings *s, struct store *st)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	journal = join(s->db, "-ingest.journal");
+	subs = calloc(INGEST_SUBS_MAX, sizeof(*subs));
+	if (journal == NULL || subs == NULL)
+		goto out;
+	iopt.journal_path = journal;
+	err[0] = '\0';
+	if (sitehours_open(st, &hopt, &hours, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": [hours]: %s\n", err[0] != '\0' ? err : "cannot set up");
+		goto out;
+	}
+	site.hours = hours;
+	if (rules_open(st, hours, &s->rules, &rules) < 0 ||
+	    api_breaches_open(rules, hours, &breaches) < 0) {
+		fprintf(stderr, PROG ": cannot set up the rules (see log)\n");
+		goto out;
+	}
+	if (ingest_open(&iopt, st, &ing) < 0) {
+		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
+		goto out;
+	}
+	ingest_set_sink(ing, rules_ingest_sink, rules);
+	if (ingest_start(ing) < 0) {
+		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
+		goto out;
+	}
+	popt.n_subscriptions = ingest_subscriptions(ing, subs, INGEST_SUBS_MAX);
+	if (popt.n_subscriptions > INGEST_SUBS_MAX) {
+		fprintf(stderr, PROG ": too many mapped sensors\n");
+		goto out;
+	}
+	popt.subscriptions = subs;
+	popt.on_message = ingest_message;
+	popt.message_ctx = ing;
 	if (publish_open(&popt, st, &pub) < 0) {
 		fprintf(stderr, PROG ": cannot set up MQTT (see log)\n");
 		goto out;
 	}
 	if (api_open(st, &site, publish_board, pub, &api) < 0)
 		goto out;
-	if (http_open(s->http_host, s->http_port, api, &http) < 0) {
+	api_set_breaches(api, breaches);
+	store_lock(st);
+	c_ret = api_complaints_open(st, alert_complaint, pub, &complaints);
+	store_unlock(st);
+	if (c_ret < 0)
+		goto out;
+	api_set_complaints(api, complaints);
+	wopt.alert_ctx = pub;
+	if (web_open(st, api, &wopt, &web) < 0) {
+		fprintf(stderr, PROG ": cannot set up the web pages (see log)\n");
+		goto out;
+	}
+	rp.api = api;
+	rp.store = st;
+	if (rules_start(rules, publish_alert, pub, republish_day, &rp) < 0) {
+		fprintf(stderr, PROG ": cannot start the rules thread\n");
+		goto out;
+	}
+	if (http_open(s->http_host, s->http_port, api, web, &http) < 0) {
 		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
 		goto out;
 	}
@@ -252,8 +380,19 @@ static int run(struct settings *s, struct store *st)
 	ret = EXIT_SUCCESS;
 out:
 	http_close(http);
+	web_close(web);
+	/* alerts not yet sent stay in the outbox for the next start */
+	rules_stop(rules);
+	/* MQTT first: nothing new arrives while ingest commits what it holds */
 	publish_close(pub, SHUTDOWN_FLUSH_MS);
+	ingest_close(ing);
+	free(journal);
+	free(subs);
 	api_close(api);
+	api_complaints_close(complaints);
+	api_breaches_close(breaches);
+	rules_close(rules);
+	sitehours_close(hours);
 	return ret;
 }
 
@@ -267,6 +406,8 @@ int main(int argc, char **argv)
 	};
 	struct settings s = {
 		.mqtt_port = 1883,
+		.retention_days = WEB_RETENTION_DEFAULT_DAYS,
+		.rules = RULES_CONFIG_DEFAULT,
 	};
 	const struct config_key keys[] = {
 		{"server", "db", CONFIG_STRING, &s.db, true, 0, 0},
@@ -283,6 +424,23 @@ int main(int argc, char **argv)
 		{"site", "name", CONFIG_STRING, &s.site_name, true, 0, 0},
 		{"site", "contractor", CONFIG_STRING, &s.contractor, false, 0, 0},
 		{"site", "timezone", CONFIG_STRING, &s.timezone, false, 0, 0},
+		{"privacy", "complaint_retention_days", CONFIG_INT, &s.retention_days, false, 0,
+		 36500},
+		{"hours", "weekly", CONFIG_STRING, &s.hours_weekly, false, 0, 0},
+		{"hours", "bank_holidays", CONFIG_STRING, &s.bank_holidays, false, 0, 0},
+		{"doors", "insecure_grace_min", CONFIG_INT, &s.rules.insecure_grace_min, false, 0,
+		 24 * 60},
+		{"doors", "held_open_s", CONFIG_INT, &s.rules.held_open_s, false, 1, 86400},
+		{"noise", "out_of_hours_laeq", CONFIG_DOUBLE, &s.rules.out_of_hours_laeq, false, 0,
+		 200},
+		{"noise", "in_hours_laeq", CONFIG_DOUBLE, &s.rules.in_hours_laeq, false, 0, 200},
+		{"noise", "in_hours_window_min", CONFIG_INT, &s.rules.in_hours_window_min, false, 1,
+		 24 * 60},
+		{"sensors", "heartbeat_s", CONFIG_INT, &s.rules.heartbeat_s, false, 0, 86400},
+		{"zigbee2mqtt", "*", CONFIG_BOOL, NULL, false, 0, 0},
+		{"esphome", "*", CONFIG_BOOL, NULL, false, 0, 0},
+		{"tasmota", "*", CONFIG_BOOL, NULL, false, 0, 0},
+		{"shelly", "*", CONFIG_BOOL, NULL, false, 0, 0},
 	};
 	const size_t n_keys = sizeof(keys) / sizeof(keys[0]);
 	const char *config = NULL;
@@ -315,8 +473,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": --config FILE is required (see --help)\n");
 		return EXIT_USAGE;
 	}
-	if (optind < argc && (strcmp(argv[optind], "token") != 0 || optind + 1 >= argc ||
-			      strcmp(argv[optind + 1], "new") != 0)) {
+	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
+	    (strcmp(argv[optind], "token") != 0 || optind + 1 >= argc ||
+	     strcmp(argv[optind + 1], "new") != 0)) {
 		fprintf(stderr, PROG ": unknown command '%s' (see --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -333,6 +492,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	log_set_level(s.level);
+	/*
+	 * The hours are judged in the site's local time: the process zone is
+	 * the site's, set once here before any thread (localtime_r then reads it).
+	 */
+	if (!timezone_installed(s.timezone)) {
+		fprintf(stderr, PROG ": %s: [site] timezone '%.60s' is not in the system tz database\n",
+			config, s.timezone);
+		goto out;
+	}
+	if (setenv("TZ", s.timezone, 1) != 0)
+		goto out;
+	tzset();
 	if (token_init() < 0) {
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		goto out;
@@ -341,13 +512,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot open database %s (see log)\n", s.db);
 		goto out;
 	}
-	if (optind < argc)
+	if (optind < argc && strcmp(argv[optind], "user") == 0)
+		ret = usercmd_run(st, argc - optind - 1, argv + optind + 1);
+	else if (optind < argc)
 		ret = cmd_token_new(st, argc - optind - 1, argv + optind + 1);
 	else
 		ret = run(&s, st);
 out:
 	store_close(st);
 	config_release(keys, n_keys);
+	mapping_free(s.map);
 	free(s.http_host);
 	return ret;
 }

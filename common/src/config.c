@@ -108,6 +108,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		if (strcmp(k->section, section) != 0)
 			continue;
 		section_known = true;
+		if (strcmp(k->name, "*") == 0)
+			return 1; /* a free-key section, read by a second pass */
 		if (strcmp(k->name, name) != 0)
 			continue;
 		if (set_value(k, value, msg, sizeof(msg)) != 0)
@@ -170,7 +172,7 @@ int config_load(const char *path, const struct config_key *keys, size_t n_keys, 
 void config_release(const struct config_key *keys, size_t n_keys)
 {
 	for (size_t i = 0; i < n_keys; i++) {
-		if (keys[i].type == CONFIG_STRING) {
+		if (keys[i].type == CONFIG_STRING && keys[i].dest != NULL) {
 			char **dest = keys[i].dest;
 
 			free(*dest);

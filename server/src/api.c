@@ -22,6 +22,9 @@
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
+#include "api_breaches.h"
+#include "api_complaints.h"
+#include "api_sensors.h"
 #include "token.h"
 
 #define PATH_MAX_LEN 512
@@ -112,6 +115,9 @@ struct api {
 	const struct boardgen_site *site;
 	api_publish_fn publish;
 	void *publish_ctx;
+	struct api_sensors *sensors; /* sensors, events, ingest (api_sensors.c) */
+	struct api_breaches *breaches; /* breaches, hours exceptions (api_breaches.c); may be NULL */
+	struct api_complaints *complaints; /* complaints (api_complaints.c); may be NULL */
 };
 
 /* One request in progress. */
@@ -121,6 +127,7 @@ struct req {
 	enum token_role role;
 	const char *body;
 	size_t len;
+	const char *query; /* after '?', or "" */
 	int status;
 	char *response;
 };
@@ -978,7 +985,20 @@ static void route(struct req *r, char **seg, int n)
 {
 	const struct kind *k = NULL;
 	bool get = method_is(r, "GET");
+	struct api_sensors_req sreq = {r->method, may_change(r, NULL), seg, n, r->query,
+				       r->body, r->len};
 
+	struct api_breaches_req breq = {r->method, token_role_name(r->role), seg, n, r->query,
+					r->body, r->len};
+
+	struct api_complaints_req creq = {r->method, r->role, seg, n, r->query, r->body, r->len};
+
+	if (api_complaints_handle(r->api->complaints, &creq, &r->status, &r->response) == 0)
+		return;
+	if (api_sensors_handle(r->api->sensors, &sreq, &r->status, &r->response) == 0)
+		return;
+	if (api_breaches_handle(r->api->breaches, r->api, &breq, &r->status, &r->response) == 0)
+		return;
 	if (n >= 1 && strcmp(seg[0], "blocks") == 0) {
 		if (n >= 2 && !topic_id_valid(seg[1])) {
 			reply_error(r, 404, "no block %.40s", seg[1]);
@@ -1053,6 +1073,7 @@ int api_open(struct store *store, const struct boardgen_site *site, api_publish_
 	     void *publish_ctx, struct api **out)
 {
 	struct api *a = calloc(1, sizeof(*a));
+	int ret;
 
 	*out = NULL;
 	if (a == NULL)
@@ -1061,19 +1082,109 @@ int api_open(struct store *store, const struct boardgen_site *site, api_publish_
 	a->site = site;
 	a->publish = publish;
 	a->publish_ctx = publish_ctx;
+	store_lock(store);
+	ret = api_sensors_open(store, &a->sensors);
+	store_unlock(store);
+	if (ret < 0) {
+		free(a);
+		return ret;
+	}
 	*out = a;
 	return 0;
 }
 
+void api_set_breaches(struct api *a, struct api_breaches *b)
+{
+	a->breaches = b;
+}
+
+void api_set_complaints(struct api *a, struct api_complaints *c)
+{
+	a->complaints = c;
+}
+
+struct all_boards {
+	char **ids;
+	size_t n;
+	size_t cap;
+};
+
+static int collect_block_cb(void *ctx, const struct store_block *b, const char *board_json)
+{
+	struct all_boards *ab = ctx;
+
+	(void)board_json;
+	if (ab->n == ab->cap) {
+		size_t cap = ab->cap != 0 ? ab->cap * 2 : 16;
+		char **ids = realloc(ab->ids, cap * sizeof(*ids));
+
+		if (ids == NULL)
+			return -ENOMEM;
+		ab->ids = ids;
+		ab->cap = cap;
+	}
+	ab->ids[ab->n] = strdup(b->id);
+	if (ab->ids[ab->n] == NULL)
+		return -ENOMEM;
+	ab->n++;
+	return 0;
+}
+
+int api_commit_all_boards(struct api *a)
+{
+	struct all_boards ab = {0};
+	char **boards = NULL;
+	int64_t now = sbtime_now_ms();
+	int ret;
+
+	ret = store_block_foreach(a->store, collect_block_cb, &ab);
+	if (ret == 0 && ab.n > 0) {
+		boards = calloc(ab.n, sizeof(*boards));
+		if (boards == NULL)
+			ret = -ENOMEM;
+	}
+	for (size_t i = 0; ret == 0 && i < ab.n; i++) {
+		struct store_block b = {0};
+
+		ret = store_block_get(a->store, ab.ids[i], &b);
+		if (ret == 0)
+			ret = boardgen_build(a->store, a->site, ab.ids[i], b.board_version + 1, now,
+					     &boards[i]);
+		if (ret == 0)
+			ret = store_block_set_board(a->store, ab.ids[i], b.board_version + 1,
+						    boards[i]);
+		store_block_release(&b);
+	}
+	if (ret == 0)
+		ret = store_commit(a->store);
+	if (ret < 0)
+		store_rollback(a->store);
+	for (size_t i = 0; i < ab.n; i++) {
+		if (ret == 0 && a->publish != NULL)
+			a->publish(a->publish_ctx, ab.ids[i], boards[i]);
+		free(ab.ids[i]);
+		if (boards != NULL)
+			free(boards[i]);
+	}
+	free(ab.ids);
+	free(boards);
+	return ret;
+}
+
 void api_close(struct api *a)
 {
+	if (a == NULL)
+		return;
+	api_sensors_close(a->sensors);
 	free(a);
 }
 
-int api_handle(struct api *a, const char *method, const char *path, const char *authorization,
-	       const char *body, size_t len, int *status, char **response)
+/* as_role: the caller has authenticated the request already (web pages); else the token. */
+static int handle(struct api *a, const enum token_role *as_role, const char *method,
+		  const char *path, const char *authorization, const char *body, size_t len,
+		  int *status, char **response)
 {
-	struct req r = {.api = a, .method = method, .body = body, .len = len};
+	struct req r = {.api = a, .method = method, .query = "", .body = body, .len = len};
 	char buf[PATH_MAX_LEN];
 	char *seg[MAX_SEGMENTS + 1] = {NULL};
 	char *p = NULL;
@@ -1087,8 +1198,11 @@ int api_handle(struct api *a, const char *method, const char *path, const char *
 	}
 	snprintf(buf, sizeof(buf), "%s", path + 8);
 	p = strchr(buf, '?');
-	if (p != NULL)
+	r.query = "";
+	if (p != NULL) {
 		*p = '\0';
+		r.query = path + 8 + (p - buf) + 1;
+	}
 	p = buf;
 	while (n <= MAX_SEGMENTS) {
 		char *slash = strchr(p, '/');
@@ -1100,7 +1214,9 @@ int api_handle(struct api *a, const char *method, const char *path, const char *
 		p = slash + 1;
 	}
 	store_lock(a->store);
-	if (authenticate(&r, authorization) == 0) {
+	if (as_role != NULL)
+		r.role = *as_role;
+	if (as_role != NULL || authenticate(&r, authorization) == 0) {
 		bool empty = n > MAX_SEGMENTS;
 
 		for (int i = 0; i < n && !empty; i++)
@@ -1118,4 +1234,16 @@ out:
 	*status = r.status;
 	*response = r.response;
 	return 0;
+}
+
+int api_handle(struct api *a, const char *method, const char *path, const char *authorization,
+	       const char *body, size_t len, int *status, char **response)
+{
+	return handle(a, NULL, method, path, authorization, body, len, status, response);
+}
+
+int api_handle_role(struct api *a, enum token_role role, const char *method, const char *path,
+		    const char *body, size_t len, int *status, char **response)
+{
+	return handle(a, &role, method, path, NULL, body, len, status, response);
 }

@@ -18,6 +18,7 @@
 
 #include "boardgen.h"
 #include "store.h"
+#include "token.h"
 
 #define API_MAX_BODY (1024 * 1024) /* larger bodies get 413 */
 
@@ -31,13 +32,44 @@ typedef void (*api_publish_fn)(void *ctx, const char *block, const char *board_j
 
 /*
  * store and site are borrowed and must outlive the api; publish may be NULL.
- * @retval 0 and *out set, -ENOMEM
+ * Takes the store lock to prepare statements.
+ * @retval 0 and *out set, -EIO (logged), -ENOMEM
  */
 int api_open(struct store *store, const struct boardgen_site *site, api_publish_fn publish,
 	     void *publish_ctx, struct api **out);
 
 /* NULL is fine. */
 void api_close(struct api *a);
+
+/*
+ * Route /api/v1/breaches... and /api/v1/hours/... to b (api_breaches.h;
+ * borrowed, outlives the api). Without it those paths answer 404.
+ */
+struct api_breaches;
+void api_set_breaches(struct api *a, struct api_breaches *b);
+
+/*
+ * Inside the caller's transaction, after a change every board shows (the
+ * hours): give every block a new board version, commit, then publish each.
+ * On failure the transaction is rolled back.
+ * @retval 0, -E2BIG (a board too large), -EIO, -ENOMEM
+ */
+int api_commit_all_boards(struct api *a);
+
+/*
+ * Route /api/v1/breaches... and /api/v1/hours/... to b (api_breaches.h;
+ * borrowed, outlives the api). Without it those paths answer 404.
+ */
+struct api_breaches;
+void api_set_breaches(struct api *a, struct api_breaches *b);
+
+/*
+ * Inside the caller's transaction, after a change every board shows (the
+ * hours): give every block a new board version, commit, then publish each.
+ * On failure the transaction is rolled back.
+ * @retval 0, -E2BIG (a board too large), -EIO, -ENOMEM
+ */
+int api_commit_all_boards(struct api *a);
 
 /*
  * Handle one request. method and path (may carry a "?query", ignored) are
@@ -50,5 +82,19 @@ void api_close(struct api *a);
  */
 int api_handle(struct api *a, const char *method, const char *path, const char *authorization,
 	       const char *body, size_t len, int *status, char **response);
+
+/*
+ * Route /api/v1/complaints... to c (api_complaints.h; borrowed, outlives the
+ * api). Without it those paths answer 404.
+ */
+struct api_complaints;
+void api_set_complaints(struct api *a, struct api_complaints *c);
+
+/*
+ * api_handle for a caller that has authenticated the user itself (the web
+ * pages' signed-in staff): the request runs with role, no token needed.
+ */
+int api_handle_role(struct api *a, enum token_role role, const char *method, const char *path,
+		    const char *body, size_t len, int *status, char **response);
 
 #endif

@@ -16,6 +16,7 @@
 #include "siteboard/board.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "sitehours.h"
 
 struct gen {
 	struct board *b;
@@ -253,7 +254,7 @@ static int load_kind(struct store *s, const char *block, enum store_kind kind, v
 }
 
 static int fill_site(struct board *b, const struct boardgen_site *site,
-		     const struct store_block *blk)
+		     const struct store_block *blk, int64_t now_ms)
 {
 	size_t url_len = strlen(site->public_url) + strlen("/c/") + strlen(blk->id) + 1;
 
@@ -265,14 +266,18 @@ static int fill_site(struct board *b, const struct boardgen_site *site,
 	b->block_address = dup_or_null(blk->address);
 	b->timezone = strdup(site->timezone);
 	b->complaint_url = malloc(url_len);
-	b->weekly = calloc(1, sizeof(*b->weekly));
 	if (b->site_id == NULL || b->site_name == NULL ||
 	    (site->contractor != NULL && b->contractor == NULL) || b->block_id == NULL ||
 	    b->block_name == NULL || (blk->address != NULL && b->block_address == NULL) ||
-	    b->timezone == NULL || b->complaint_url == NULL || b->weekly == NULL)
+	    b->timezone == NULL || b->complaint_url == NULL)
 		return -ENOMEM;
 	snprintf(b->complaint_url, url_len, "%s/c/%s", site->public_url, blk->id);
-	/* hours exceptions and per-site windows come later; the default policy */
+	if (site->hours != NULL)
+		return sitehours_fill_board(site->hours, now_ms, b);
+	/* no site hours given (tests of other modules): the default week */
+	b->weekly = calloc(1, sizeof(*b->weekly));
+	if (b->weekly == NULL)
+		return -ENOMEM;
 	b->n_weekly = 1;
 	b->weekly[0].days = strdup("mon-fri");
 	b->weekly[0].from_min = 8 * 60;
@@ -299,7 +304,7 @@ int boardgen_build(struct store *s, const struct boardgen_site *site, const char
 	}
 	g.b->version = version;
 	g.b->generated_at_ms = now_ms;
-	ret = fill_site(g.b, site, &blk);
+	ret = fill_site(g.b, site, &blk, now_ms);
 	if (ret == 0)
 		ret = load_kind(s, block, STORE_WORKS, (void **)&g.b->works,
 				sizeof(*g.b->works), add_work, &g);

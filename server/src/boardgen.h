@@ -16,6 +16,8 @@
 
 #include "store.h"
 
+struct sitehours;
+
 /* The site-wide part of every board. All strings borrowed from the config. */
 struct boardgen_site {
 	const char *id;
@@ -23,6 +25,7 @@ struct boardgen_site {
 	const char *contractor; /* NULL when not configured */
 	const char *timezone;
 	const char *public_url; /* no trailing slash */
+	struct sitehours *hours; /* the hours (sitehours.h), borrowed; NULL: the default week */
 };
 
 /*

@@ -17,10 +17,12 @@
 #include <microhttpd.h>
 
 #include "siteboard/log.h"
+#include "web.h"
 
 struct http {
 	struct MHD_Daemon *daemon;
 	struct api *api;
+	struct web *web; /* may be NULL: API only */
 	int port;
 };
 
@@ -33,6 +35,7 @@ struct upload {
 
 static const char too_large_json[] = "{\"error\":\"body larger than 1048576 bytes\"}";
 static const char internal_json[] = "{\"error\":\"internal error\"}";
+static const char long_uri_json[] = "{\"error\":\"query too long\"}";
 
 static enum MHD_Result send_answer(struct MHD_Connection *conn, unsigned int status,
 				   const char *body, size_t len, enum MHD_ResponseMemoryMode mode)
@@ -80,6 +83,130 @@ static int collect(struct upload *u, const char *data, size_t size)
 	return 0;
 }
 
+#define QUERY_MAX 2048
+
+struct query_buf {
+	char text[QUERY_MAX];
+	size_t len;
+	bool overflow;
+};
+
+static void query_put(struct query_buf *q, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+
+		if (q->len + 4 > sizeof(q->text)) {
+			q->overflow = true;
+			return;
+		}
+		if (plain) {
+			q->text[q->len++] = (char)c;
+		} else {
+			q->text[q->len++] = '%';
+			q->text[q->len++] = hex[c >> 4];
+			q->text[q->len++] = hex[c & 15];
+		}
+	}
+}
+
+/* MHD gives the path without its query and the arguments decoded: encode them again. */
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct query_buf *q = cls;
+
+	(void)kind;
+	if (q->len + 2 > sizeof(q->text)) {
+		q->overflow = true;
+		return MHD_NO;
+	}
+	q->text[q->len] = q->len == 0 ? '?' : '&';
+	q->len++;
+	query_put(q, key);
+	if (value != NULL) {
+		q->text[q->len++] = '=';
+		query_put(q, value);
+	}
+	q->text[q->len] = '\0';
+	return q->overflow ? MHD_NO : MHD_YES;
+}
+
+/* The client's address as text, for the web pages' rate limits. */
+static void client_address(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	socklen_t len = sizeof(struct sockaddr_in6);
+
+	snprintf(buf, n, "unknown");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		len = sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, len, buf, (socklen_t)n, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(buf, n, "unknown");
+}
+
+/* Answer a web page (web.h) with its headers; the body is handed to MHD. */
+static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *query, const struct upload *u)
+{
+	struct web_request req = {0};
+	struct web_response out;
+	struct MHD_Response *resp = NULL;
+	char client[64];
+	enum MHD_Result ret;
+
+	client_address(conn, client, sizeof(client));
+	req.method = method;
+	req.path = url;
+	req.query = query;
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	req.content_type =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.client = client;
+	req.body = u->buf;
+	req.len = u->len;
+	if (web_handle(h->web, &req, &out) < 0) {
+		log_debug("%s %s -> 500", method, url);
+		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	log_debug("%s %s -> %d", method, url, out.status);
+	resp = MHD_create_response_from_buffer(out.len, out.body != NULL ? out.body : (void *)"",
+					       out.body != NULL ? MHD_RESPMEM_MUST_FREE
+								: MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		web_response_release(&out);
+		return MHD_NO;
+	}
+	out.body = NULL; /* MHD owns it now */
+	if (out.content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+	if (out.location[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, out.location);
+	for (int i = 0; i < out.n_cookies; i++)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
+	if (out.disposition[0] != '\0')
+		MHD_add_response_header(resp, "Content-Disposition", out.disposition);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				out.private_page ? "no-store" : "no-cache");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	ret = MHD_queue_response(conn, (unsigned int)out.status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -91,6 +218,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const char *auth = NULL;
 	char *response = NULL;
 	int status = 500;
+	struct query_buf query;
+	char path[QUERY_MAX + 1024];
 	enum MHD_Result ret;
 
 	(void)version;
@@ -120,7 +249,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				   MHD_RESPMEM_PERSISTENT);
 	}
 	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (api_handle(h->api, method, url, auth, u->buf, u->len, &status, &response) < 0) {
+	memset(&query, 0, sizeof(query));
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
+	if (query.overflow || strlen(url) + query.len + 1 > sizeof(path)) {
+		log_debug("%s %s -> 414", method, url);
+		return send_answer(conn, 414, long_uri_json, sizeof(long_uri_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	if (h->web != NULL && web_handles(url))
+		return web_answer(h, conn, url, method, query.len > 0 ? query.text + 1 : "", u);
+	snprintf(path, sizeof(path), "%s%s", url, query.text);
+	if (api_handle(h->api, method, path, auth, u->buf, u->len, &status, &response) < 0) {
 		log_debug("%s %s -> 500", method, url);
 		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
@@ -150,7 +289,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-int http_open(const char *host, int port, struct api *api, struct http **out)
+int http_open(const char *host, int port, struct api *api, struct web *web,
+	      struct http **out)
 {
 	struct addrinfo hints = {0};
 	struct addrinfo *ai = NULL;
@@ -166,6 +306,7 @@ int http_open(const char *host, int port, struct api *api, struct http **out)
 	if (h == NULL)
 		return -ENOMEM;
 	h->api = api;
+	h->web = web;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;

@@ -17,12 +17,15 @@ struct http;
 
 /*
  * Listen on host:port (host borrowed; port 0 picks a free port) and serve api
- * (borrowed; must outlive the http). Requests run on MHD's thread.
+ * and, for the paths web_handles names, the web pages (both borrowed; must
+ * outlive the http; web may be NULL). Requests run on MHD's thread.
  * @retval 0 and *out set
  * @retval -EADDRNOTAVAIL host does not resolve; -EIO cannot listen (logged)
  * @retval -ENOMEM
  */
-int http_open(const char *host, int port, struct api *api, struct http **out);
+struct web;
+int http_open(const char *host, int port, struct api *api, struct web *web,
+	      struct http **out);
 
 /* The port actually bound. */
 int http_port(const struct http *h);

@@ -43,6 +43,10 @@ struct publish {
 	bool lib_init;
 	bool thread_started;
 	pthread_t thread;
+	char **subs; /* topic filters, n_subs of them */
+	int n_subs;
+	publish_message_fn on_message;
+	void *message_ctx;
 };
 
 static void set_connected(struct publish *p, bool connected)
@@ -105,11 +109,26 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 		return;
 	}
 	log_info("mqtt: connected to %s:%d", p->host, p->port);
+	if (p->n_subs > 0) {
+		rc = mosquitto_subscribe_multiple(p->mosq, NULL, p->n_subs, p->subs, 1, 0, NULL);
+		if (rc != MOSQ_ERR_SUCCESS)
+			log_error("mqtt: cannot subscribe: %s", mosquitto_strerror(rc));
+	}
 	store_lock(p->store);
 	set_connected(p, true);
 	if (store_block_foreach(p->store, republish_cb, p) != 0)
 		log_error("mqtt: cannot read the boards to republish");
 	store_unlock(p->store);
+}
+
+static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
+{
+	struct publish *p = obj;
+
+	(void)mosq;
+	if (p->on_message != NULL)
+		p->on_message(p->message_ctx, msg->topic, msg->payload, (size_t)msg->payloadlen,
+			      msg->retain);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -188,6 +207,28 @@ static void *network_thread(void *arg)
 	return NULL;
 }
 
+int publish_alert(void *ctx, const char *json)
+{
+	struct publish *p = ctx;
+	char topic[TOPIC_MAX];
+	int rc;
+
+	if (!is_connected(p))
+		return -ENOTCONN;
+	if (topic_alerts(topic, sizeof(topic), p->site_id) < 0)
+		return -EINVAL;
+	rc = mosquitto_publish(p->mosq, NULL, topic, (int)strlen(json), json, 1, false);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_warn("mqtt: alert to %s failed: %s", topic, mosquitto_strerror(rc));
+		return rc == MOSQ_ERR_NO_CONN ? -ENOTCONN : -EIO;
+	}
+	pthread_mutex_lock(&p->mutex);
+	p->pending++;
+	pthread_mutex_unlock(&p->mutex);
+	log_debug("mqtt: alert %s", json);
+	return 0;
+}
+
 void publish_board(void *ctx, const char *block, const char *board_json)
 {
 	struct publish *p = ctx;
@@ -216,15 +257,30 @@ int publish_open(const struct publish_options *opt, struct store *store, struct 
 	p->host = strdup(opt->host);
 	if (p->site_id == NULL || p->host == NULL)
 		goto out;
+	if (opt->n_subscriptions > 0) {
+		p->subs = calloc(opt->n_subscriptions, sizeof(*p->subs));
+		if (p->subs == NULL)
+			goto out;
+		for (size_t i = 0; i < opt->n_subscriptions; i++) {
+			p->subs[i] = strdup(opt->subscriptions[i]);
+			if (p->subs[i] == NULL)
+				goto out;
+			p->n_subs++;
+		}
+	}
+	p->on_message = opt->on_message;
+	p->message_ctx = opt->message_ctx;
 	mosquitto_lib_init();
 	p->lib_init = true;
-	p->mosq = mosquitto_new(opt->client_id, true, p);
+	/* a persistent session when we subscribe, so nothing sent while we are down is lost */
+	p->mosq = mosquitto_new(opt->client_id, p->n_subs == 0, p);
 	if (p->mosq == NULL)
 		goto out;
 	ret = -EINVAL;
 	mosquitto_threaded_set(p->mosq, true);
 	mosquitto_connect_callback_set(p->mosq, on_connect);
 	mosquitto_disconnect_callback_set(p->mosq, on_disconnect);
+	mosquitto_message_callback_set(p->mosq, on_message);
 	mosquitto_publish_callback_set(p->mosq, on_publish);
 	mosquitto_reconnect_delay_set(p->mosq, RECONNECT_MIN_S, RECONNECT_MAX_S, true);
 	if (opt->username != NULL) {
@@ -289,6 +345,9 @@ void publish_close(struct publish *p, int timeout_ms)
 	if (p->lib_init)
 		mosquitto_lib_cleanup();
 	pthread_mutex_destroy(&p->mutex);
+	for (int i = 0; i < p->n_subs; i++)
+		free(p->subs[i]);
+	free(p->subs);
 	free(p->site_id);
 	free(p->host);
 	free(p);

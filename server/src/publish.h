@@ -13,7 +13,18 @@
 #ifndef SITEBOARD_SERVER_PUBLISH_H
 #define SITEBOARD_SERVER_PUBLISH_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "store.h"
+
+/*
+ * A received message (all borrowed for the call), on the network thread.
+ * The QoS 1 PUBACK goes out after this returns, so a receiver that must not
+ * lose what is acknowledged makes it durable before returning.
+ */
+typedef void (*publish_message_fn)(void *ctx, const char *topic, const void *payload,
+				   size_t len, bool retained);
 
 struct publish_options {
 	const char *host;
@@ -23,6 +34,16 @@ struct publish_options {
 	const char *cafile;   /* NULL: plain TCP */
 	const char *client_id;
 	const char *site_id;
+	/*
+	 * Topic filters to subscribe to at QoS 1 on every connect (copied), and
+	 * who receives the messages. With subscriptions the session is
+	 * persistent (clean session off): the broker queues for us while we are
+	 * away and redelivers what we did not acknowledge.
+	 */
+	char (*subscriptions)[256];
+	size_t n_subscriptions;
+	publish_message_fn on_message;
+	void *message_ctx;
 };
 
 struct publish;
@@ -41,6 +62,13 @@ int publish_open(const struct publish_options *opt, struct store *store, struct 
  * While disconnected this does nothing: the reconnect republishes the store.
  */
 void publish_board(void *ctx, const char *block, const char *board_json);
+
+/*
+ * Publish one alert (JSON, borrowed) on siteboard/<site>/alerts, QoS 1, not
+ * retained. Signature matches rules_alert_fn with ctx a struct publish *.
+ * @retval 0 the client took it, -ENOTCONN not connected (try again later), -EIO
+ */
+int publish_alert(void *ctx, const char *json);
 
 /*
  * Wait up to timeout_ms for sent boards to be acknowledged, disconnect, stop

@@ -51,6 +51,164 @@ static const char *const migrations[] = {
 	" role TEXT NOT NULL,"
 	" label TEXT,"
 	" created_at INTEGER NOT NULL);",
+	/*
+	 * 2: sensor registry, sensor events (seq de-duplicated), ingest counters,
+	 * seq gaps and the ingest journal's applied mark (ingest.c, sensordb.c).
+	 * Times are Unix milliseconds. sensor_events keeps its rows when a sensor
+	 * is unregistered: the record outlives the registration.
+	 */
+	"CREATE TABLE sensors ("
+	" id TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('door', 'noise')),"
+	" role TEXT NOT NULL CHECK (role IN ('site_access', 'secure_store',"
+	"  'communal_entrance', 'noise')),"
+	" location TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" last_seen INTEGER,"      /* arrival of the last message of any kind */
+	" online INTEGER,"         /* NULL: no status yet */
+	" battery_pct INTEGER,"
+	" fw TEXT,"
+	" first_seq INTEGER,"      /* lowest and highest seq stored, and how many */
+	" last_seq INTEGER,"
+	" n_events INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX sensors_block ON sensors(block);"
+	"CREATE TABLE sensor_events ("
+	" sensor TEXT NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" block TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('door', 'noise')),"
+	" ts INTEGER NOT NULL,"    /* event time */
+	" arrived_at INTEGER NOT NULL,"
+	" open INTEGER,"           /* door */
+	" period_s INTEGER, laeq REAL, lafmax REAL, la90 REAL, la10 REAL," /* noise */
+	" PRIMARY KEY (sensor, seq)) WITHOUT ROWID;"
+	"CREATE INDEX sensor_events_block ON sensor_events(block, ts);"
+	"CREATE TABLE sensor_gaps ("
+	" sensor TEXT NOT NULL,"
+	" from_seq INTEGER NOT NULL,"
+	" to_seq INTEGER NOT NULL,"
+	" detected_at INTEGER NOT NULL);"
+	"CREATE INDEX sensor_gaps_sensor ON sensor_gaps(sensor);"
+	"CREATE TABLE ingest_counters ("
+	" name TEXT PRIMARY KEY,"
+	" count INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE ingest_journal ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" applied INTEGER NOT NULL);"
+	"INSERT INTO ingest_journal (id, applied) VALUES (1, 0);",
+	/*
+	 * 3: the breach log and what the rules engine remembers (rules.c,
+	 * sitehours.c). One breach per (sensor, rule) may be open or
+	 * acknowledged at a time. breach_audit records every transition and is
+	 * the alerts outbox (published = 0 until the MQTT client took it).
+	 * rule_timers are pending deadlines (door left insecure, held open,
+	 * sensor silence), so they survive a restart. Times are Unix ms.
+	 */
+	"CREATE TABLE breaches ("
+	" id INTEGER PRIMARY KEY,"
+	" rule TEXT NOT NULL,"
+	" block TEXT NOT NULL,"   /* no foreign key: the record outlives the block */
+	" sensor TEXT NOT NULL,"
+	" started_at INTEGER NOT NULL," /* event time */
+	" ended_at INTEGER,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'closed')),"
+	" detail TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX breaches_one_open ON breaches(sensor, rule)"
+	" WHERE state != 'closed';"
+	"CREATE INDEX breaches_started ON breaches(started_at);"
+	"CREATE TABLE breach_audit ("
+	" id INTEGER PRIMARY KEY,"
+	" breach INTEGER NOT NULL REFERENCES breaches(id) ON DELETE CASCADE,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'closed', 'note')),"
+	" at INTEGER NOT NULL,"          /* the transition's time (event time for rules) */
+	" recorded_at INTEGER NOT NULL," /* when the server recorded it */
+	" who TEXT NOT NULL,"            /* 'rules', or the role that acknowledged */
+	" note TEXT,"
+	" published INTEGER NOT NULL);"
+	"CREATE INDEX breach_audit_breach ON breach_audit(breach);"
+	"CREATE INDEX breach_audit_unpublished ON breach_audit(id) WHERE published = 0;"
+	"CREATE TABLE rule_sensors ("
+	" sensor TEXT PRIMARY KEY,"
+	" block TEXT NOT NULL,"
+	" door INTEGER,"                 /* 1 open, 0 closed, NULL unknown (offline) */
+	" door_since INTEGER NOT NULL DEFAULT 0,"
+	" status TEXT) WITHOUT ROWID;"   /* the last status message: online/offline */
+	"CREATE TABLE rule_timers ("
+	" sensor TEXT NOT NULL,"
+	" rule TEXT NOT NULL,"
+	" block TEXT NOT NULL,"
+	" due INTEGER NOT NULL,"
+	" since INTEGER NOT NULL,"       /* the door opened / last heard */
+	" PRIMARY KEY (sensor, rule)) WITHOUT ROWID;"
+	"CREATE INDEX rule_timers_due ON rule_timers(due);"
+	"CREATE TABLE rule_noise ("
+	" sensor TEXT NOT NULL,"
+	" ts INTEGER NOT NULL,"
+	" period_s INTEGER NOT NULL,"
+	" laeq REAL NOT NULL,"
+	" PRIMARY KEY (sensor, ts)) WITHOUT ROWID;"
+	"CREATE TABLE hours_exceptions ("
+	" id INTEGER PRIMARY KEY,"
+	" date TEXT NOT NULL UNIQUE,"    /* YYYY-MM-DD, the site's local date */
+	" closed INTEGER NOT NULL,"
+	" from_min INTEGER,"             /* minutes after local midnight, when not closed */
+	" to_min INTEGER,"
+	" reason TEXT NOT NULL,"
+	" agreed_by TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);",
+	/*
+	 * 4: staff accounts, sign-in sessions, tenants' complaints with their
+	 * responses, and the audit log (users.c, session.c, complaints.c). Times
+	 * are Unix milliseconds. Complaints keep the block's name and address as
+	 * received and no reference to blocks: the record outlives the block.
+	 */
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" role TEXT NOT NULL CHECK (role IN ('caretaker', 'manager', 'admin')),"
+	" blocks TEXT NOT NULL DEFAULT '',"
+	" hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE sessions ("
+	" hash BLOB PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" csrf TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE complaints ("
+	" id INTEGER PRIMARY KEY,"
+	" ref TEXT NOT NULL UNIQUE,"
+	" year INTEGER NOT NULL,"
+	" num INTEGER NOT NULL,"
+	" block TEXT NOT NULL,"
+	" block_name TEXT,"
+	" address TEXT,"
+	" category TEXT NOT NULL,"
+	" description TEXT NOT NULL,"
+	" name TEXT, flat TEXT, phone TEXT, email TEXT, contact_pref TEXT," /* personal data */
+	" received_at INTEGER NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'closed')),"
+	" closed_at INTEGER,"
+	" anonymised_at INTEGER," /* contact details erased (retention) */
+	" UNIQUE (year, num));"
+	"CREATE INDEX complaints_received ON complaints(received_at);"
+	"CREATE TABLE complaint_responses ("
+	" id INTEGER PRIMARY KEY,"
+	" complaint INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+	" at INTEGER NOT NULL,"
+	" by_user TEXT NOT NULL,"
+	" channel TEXT,"
+	" text TEXT NOT NULL);"
+	"CREATE INDEX complaint_responses_complaint ON complaint_responses(complaint, at);"
+	"CREATE TABLE audit_log ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" target TEXT,"
+	" detail TEXT);",
 };
 
 static const char *const kind_tables[STORE_N_KINDS] = {
@@ -251,6 +409,16 @@ void store_close(struct store *s)
 		log_error("store: close: %s", sqlite3_errmsg(s->db));
 	pthread_mutex_destroy(&s->mutex);
 	free(s);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+struct sqlite3 *store_sqlite(struct store *s)
+{
+	return s->db;
 }
 
 void store_lock(struct store *s)

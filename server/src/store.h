@@ -33,7 +33,7 @@ enum store_kind {
 };
 
 /* The schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 4
 
 /* One block row. Strings are owned by the struct; release with store_block_release. */
 struct store_block {
@@ -57,6 +57,23 @@ void store_close(struct store *s);
 /* Serialise users of the store (a plain mutex, not recursive). */
 void store_lock(struct store *s);
 void store_unlock(struct store *s);
+
+/*
+ * The connection (borrowed), for modules that keep their own tables and
+ * prepared statements (sensordb). Use it only under store_lock, and finalize
+ * those statements before store_close.
+ */
+struct sqlite3;
+struct sqlite3 *store_db(struct store *s);
+
+/*
+ * The connection, for modules that own tables of their own (rules,
+ * sitehours): they prepare their statements once at their open, finalize
+ * them at their close (before store_close), and use them with the store lock
+ * held, like everything here. Borrowed.
+ */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *s);
 
 /* PRAGMA user_version, or a negative errno. */
 int store_schema_version(struct store *s);

@@ -21,7 +21,9 @@ enum config_type {
 
 struct config_key {
 	const char *section;
-	const char *name;
+	const char *name;  /* "*": every key of the section is accepted and left alone
+			    * (dest NULL), for sections with free key names that the
+			    * program reads in a second pass */
 	enum config_type type;
 	void *dest;    /* borrowed; must stay valid during config_load */
 	bool required;

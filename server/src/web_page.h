@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to the web pages (web.c: routing, sign-in, tenants' form;
+ * web_staff.c: staff pages): the shared state, one request in progress, and
+ * the page helpers. Not a public interface.
+ */
+#ifndef SITEBOARD_SERVER_WEB_PAGE_H
+#define SITEBOARD_SERVER_WEB_PAGE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "complaints.h"
+#include "form.h"
+#include "html.h"
+#include "preview.h"
+#include "ratelimit.h"
+#include "session.h"
+#include "users.h"
+#include "web.h"
+
+#define WEB_PAGE_MAX (4 * 1024 * 1024)  /* largest page */
+#define WEB_EXPORT_MAX (32 * 1024 * 1024) /* largest CSV */
+
+struct web {
+	struct store *store;
+	struct api *api;
+	struct users *users;
+	struct sessions *sessions;
+	struct complaints *complaints;
+	struct preview *preview;
+	struct ratelimit *form_rl;
+	struct ratelimit *login_rl;
+	struct web_options opt;
+	pthread_mutex_t mutex; /* dummy hash and last purge */
+	char dummy_hash[USERS_HASH_MAX];
+	int64_t last_purge_ms;
+};
+
+/* One request in progress. */
+struct wreq {
+	struct web *w;
+	const struct web_request *in;
+	struct web_response *out;
+	struct form *query; /* parsed query; never NULL after dispatch */
+	struct form *form;  /* parsed body of a POST, else NULL */
+	bool signed_in;
+	struct user user;
+	char csrf[SESSION_TOKEN_MAX];
+	int64_t now_ms;
+};
+
+bool web_is_post(const struct wreq *r);
+
+/* Start a page: doctype, head with the stylesheet, header (staff navigation when signed in). */
+void web_page_begin(struct wreq *r, struct html *h, const char *title);
+/* Close it and make it the answer with status. */
+void web_page_end(struct wreq *r, struct html *h, int status);
+/* A whole page with a heading and one paragraph (both the program's own text). */
+void web_page_message(struct wreq *r, int status, const char *title, const char *text);
+/* 303 See Other to location (the program's own path). */
+void web_redirect(struct wreq *r, const char *location);
+/* The hidden CSRF field of the signed-in user. */
+void web_csrf_field(struct wreq *r, struct html *h);
+/* Local date and time of ms for people ("Tue 25 Nov 2026, 18:02"). */
+void web_time_text(int64_t ms, char *buf, size_t n);
+
+/* web_staff.c: everything under /staff/ (signed in, CSRF already checked for POSTs). */
+void web_staff_route(struct wreq *r, char **seg, int n);
+
+#endif
