@@ -29,12 +29,14 @@
 #include <siteboard/config.h>
 #include <siteboard/log.h>
 #include <siteboard/sbtime.h>
+#include <siteboard/sdnotify.h>
 #include <siteboard/topic.h>
 
 #include "src/cache.h"
 #include "src/layout.h"
 #include "src/mqttc.h"
 #include "src/render.h"
+#include "src/screencare.h"
 
 #define PROG "siteboard-kiosk"
 #define SCREENSHOT_TOTAL_MS 20000   /* give up without any board after this */
@@ -57,14 +59,18 @@ struct kiosk {
 	/* configuration (config_load fills these) */
 	char *host;
 	long port;
-	char *username, *password, *cafile;
+	char *username, *password, *cafile, *certfile, *keyfile;
 	char *id, *site, *block, *cache_path;
 	long stale_after, page_seconds;
 	char *font, *font_bold, *log_level;
+	char *display_off; /* "HH:MM-HH:MM" local time, or NULL */
+	bool burn_in_shift;
+	struct screencare_off off;
 
 	struct opts o;
 	int64_t clock_offset_ms; /* --now minus the real clock at start */
 	int64_t start_ms;
+	int64_t start_mono;
 
 	struct cache *cache;
 	struct render *render;
@@ -92,6 +98,8 @@ struct kiosk {
 	int64_t shown_at_ms; /* real clock, when the last frame was presented */
 	int64_t reported_version;
 	bool status_due;
+	bool screen_off;         /* blanked by the display schedule */
+	int shift_dx, shift_dy;  /* burn-in shift of the whole layout */
 
 	SDL_Window *win;
 	SDL_Surface *surface;   /* headless target */
@@ -249,6 +257,8 @@ static int load_config(struct kiosk *k)
 		{"mqtt", "username", CONFIG_STRING, &k->username, false, 0, 0},
 		{"mqtt", "password", CONFIG_STRING, &k->password, false, 0, 0},
 		{"mqtt", "cafile", CONFIG_STRING, &k->cafile, false, 0, 0},
+		{"mqtt", "certfile", CONFIG_STRING, &k->certfile, false, 0, 0},
+		{"mqtt", "keyfile", CONFIG_STRING, &k->keyfile, false, 0, 0},
 		{"kiosk", "id", CONFIG_STRING, &k->id, true, 0, 0},
 		{"kiosk", "site", CONFIG_STRING, &k->site, true, 0, 0},
 		{"kiosk", "block", CONFIG_STRING, &k->block, true, 0, 0},
@@ -258,6 +268,8 @@ static int load_config(struct kiosk *k)
 		{"kiosk", "font", CONFIG_STRING, &k->font, false, 0, 0},
 		{"kiosk", "font_bold", CONFIG_STRING, &k->font_bold, false, 0, 0},
 		{"kiosk", "log_level", CONFIG_STRING, &k->log_level, false, 0, 0},
+		{"kiosk", "display_off", CONFIG_STRING, &k->display_off, false, 0, 0},
+		{"kiosk", "burn_in_shift", CONFIG_BOOL, &k->burn_in_shift, false, 0, 0},
 	};
 	char err[512];
 	enum log_level lvl;
@@ -270,6 +282,7 @@ static int load_config(struct kiosk *k)
 	k->port = 1883;
 	k->stale_after = 600;
 	k->page_seconds = 15;
+	k->burn_in_shift = true;
 	if (!k->host || !k->font || !k->font_bold || !k->log_level) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -ENOMEM;
@@ -289,14 +302,27 @@ static int load_config(struct kiosk *k)
 			k->o.config);
 		return -EINVAL;
 	}
+	if (screencare_parse_off(k->display_off, &k->off) < 0) {
+		fprintf(stderr, PROG ": %s: [kiosk] display_off must be HH:MM-HH:MM (e.g. 23:00-06:00)\n",
+			k->o.config);
+		return -EINVAL;
+	}
+	if ((k->certfile == NULL) != (k->keyfile == NULL) ||
+	    (k->certfile != NULL && k->cafile == NULL)) {
+		fprintf(stderr, PROG ": %s: [mqtt] certfile and keyfile go together, with cafile\n",
+			k->o.config);
+		return -EINVAL;
+	}
 	log_set_level(lvl);
 	return 0;
 }
 
 static void free_config(struct kiosk *k)
 {
-	char **s[] = {&k->host, &k->username, &k->password, &k->cafile, &k->id, &k->site,
-		      &k->block, &k->cache_path, &k->font, &k->font_bold, &k->log_level};
+	char **s[] = {&k->host, &k->username, &k->password, &k->cafile, &k->certfile,
+		      &k->keyfile, &k->id, &k->site,
+		      &k->block, &k->cache_path, &k->font, &k->font_bold, &k->log_level,
+		      &k->display_off};
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		free(*s[i]);
@@ -473,7 +499,7 @@ static void format_ms_utc(int64_t ms, char *buf, size_t n)
 
 static void publish_status(struct kiosk *k)
 {
-	char shown[64], payload[256];
+	char shown[64], payload[320];
 	int64_t v = k->board ? k->board->version : 0;
 
 	if (!k->mqtt || !k->connected)
@@ -481,12 +507,54 @@ static void publish_status(struct kiosk *k)
 	format_ms_utc(k->shown_at_ms, shown, sizeof(shown));
 	snprintf(payload, sizeof(payload),
 		 "{\"state\":\"online\",\"version\":\"" SITEBOARD_VERSION
-		 "\",\"board_version\":%" PRId64 ",\"shown_at\":\"%s\"}",
-		 v, shown);
+		 "\",\"board_version\":%" PRId64 ",\"shown_at\":\"%s\",\"display\":\"%s\"}",
+		 v, shown, k->screen_off ? "off-by-schedule" : "on");
 	if (mqttc_publish_status(k->mqtt, payload) == 0) {
 		k->reported_version = v;
 		k->status_due = false;
 		log_debug("status: %s", payload);
+	}
+}
+
+/* Off by schedule: one black frame, nothing else drawn. */
+static int blank(struct kiosk *k)
+{
+	int rc = 0;
+
+	SDL_SetRenderDrawColor(k->renderer, 0, 0, 0, 255);
+	SDL_RenderClear(k->renderer);
+	SDL_RenderPresent(k->renderer);
+	if (k->win && SDL_UpdateWindowSurface(k->win) != 0)
+		log_warn("cannot update the window: %s", SDL_GetError());
+	if (k->o.watch)
+		rc = save_png(k, k->o.watch);
+	k->drawn_minute = kiosk_now(k) / 60000;
+	k->dirty = false;
+	if (k->board && k->board->version != k->reported_version)
+		k->status_due = true;
+	if (k->status_due)
+		publish_status(k);
+	return rc;
+}
+
+/*
+ * Burn-in protection: move everything but the full-screen background by the
+ * current shift. The edge it uncovers is painted black first.
+ */
+static void shift_layout(struct kiosk *k, struct layout *l)
+{
+	if (k->shift_dx == 0 && k->shift_dy == 0)
+		return;
+	SDL_SetRenderDrawColor(k->renderer, 0, 0, 0, 255);
+	SDL_RenderClear(k->renderer);
+	for (size_t i = 0; i < l->n_ops; i++) {
+		struct layout_op *op = &l->ops[i];
+
+		if (op->kind == LAYOUT_OP_RECT && op->x == 0 && op->y == 0 &&
+		    op->w >= k->width && op->h >= k->height)
+			continue;
+		op->x += k->shift_dx;
+		op->y += k->shift_dy;
 	}
 }
 
@@ -500,6 +568,8 @@ static int redraw(struct kiosk *k)
 	rc = ensure_target(k);
 	if (rc < 0)
 		return rc;
+	if (k->screen_off)
+		return blank(k);
 	memset(&in, 0, sizeof(in));
 	in.board = k->board;
 	in.now_ms = now;
@@ -516,6 +586,7 @@ static int redraw(struct kiosk *k)
 		log_error("layout failed: %s", strerror(-rc));
 		return rc;
 	}
+	shift_layout(k, l);
 	rc = render_draw(k->render, k->renderer, l);
 	if (rc == 0) {
 		SDL_RenderPresent(k->renderer);
@@ -622,10 +693,42 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * The display schedule and the burn-in shift, checked every loop (the loop
+ * wakes at least every minute). Blanking lets the OS screensaver/DPMS act
+ * where the video driver supports it (X11, Wayland; not KMSDRM in SDL 2.26).
+ */
+static void screen_care(struct kiosk *k, int64_t now, int64_t mono)
+{
+	bool off = screencare_is_off(&k->off, now);
+	int dx = 0, dy = 0;
+
+	if (off != k->screen_off) {
+		log_info("display %s by schedule", off ? "off" : "on");
+		k->screen_off = off;
+		k->dirty = true;
+		k->status_due = true;
+		if (off)
+			SDL_EnableScreenSaver();
+		else
+			SDL_DisableScreenSaver();
+	}
+	if (k->burn_in_shift)
+		screencare_shift(mono - k->start_mono, &dx, &dy);
+	if (dx != k->shift_dx || dy != k->shift_dy) {
+		k->shift_dx = dx;
+		k->shift_dy = dy;
+		k->dirty = true;
+	}
+}
+
 /* The kiosk proper: runs until SIGTERM/SIGINT/SDL_QUIT. A failed frame is
  * logged and retried at the next change, never fatal. */
 static int run_screen(struct kiosk *k)
 {
+	int64_t watchdog_ms = sdnotify_watchdog_ms(), last_pet = 0;
+
+	sdnotify_send("READY=1");
 	for (;;) {
 		int64_t now, mono, timeout, since = 0;
 		bool stale;
@@ -634,6 +737,12 @@ static int run_screen(struct kiosk *k)
 			break;
 		now = kiosk_now(k);
 		mono = sbtime_mono_ms();
+		/* systemd's watchdog (WatchdogSec): this loop is alive */
+		if (watchdog_ms > 0 && mono - last_pet >= watchdog_ms) {
+			sdnotify_send("WATCHDOG=1");
+			last_pet = mono;
+		}
+		screen_care(k, now, mono);
 		if (k->n_pages > 1 && mono - k->page_turn_mono >= k->page_seconds * 1000) {
 			k->page = (k->page + 1) % k->n_pages;
 			k->page_turn_mono = mono;
@@ -661,8 +770,15 @@ static int run_screen(struct kiosk *k)
 		}
 		if (k->win)
 			timeout = min64(timeout, WINDOW_POLL_MS);
+		if (watchdog_ms > 0)
+			timeout = min64(timeout, last_pet + watchdog_ms - mono);
+		if (k->burn_in_shift)
+			timeout = min64(timeout, SCREENCARE_SHIFT_PERIOD_MS -
+							 (mono - k->start_mono) %
+								 SCREENCARE_SHIFT_PERIOD_MS);
 		wait_wake(k, timeout + 1);
 	}
+	sdnotify_send("STOPPING=1");
 	return 0;
 }
 
@@ -728,6 +844,8 @@ static int start_mqtt(struct kiosk *k)
 	mc.username = k->username;
 	mc.password = k->password;
 	mc.cafile = k->cafile;
+	mc.certfile = k->certfile;
+	mc.keyfile = k->keyfile;
 	mc.client_id = client_id;
 	mc.board_topic = board_topic;
 	mc.status_topic = with_status ? status_topic : NULL;
@@ -791,6 +909,7 @@ int main(int argc, char **argv)
 	if (k.o.have_now)
 		k.clock_offset_ms = k.o.now_ms - sbtime_now_ms();
 	k.start_ms = kiosk_now(&k);
+	k.start_mono = sbtime_mono_ms();
 
 	if (pipe(k.wake) != 0) {
 		log_error("pipe: %s", strerror(errno));

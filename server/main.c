@@ -19,10 +19,12 @@
 #include "siteboard/config.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "siteboard/sdnotify.h"
 #include "siteboard/topic.h"
 #include "src/api.h"
 #include "src/api_breaches.h"
 #include "src/boardgen.h"
+#include "src/devicecmd.h"
 #include "src/http.h"
 #include "src/ingest.h"
 #include "src/mapping.h"
@@ -51,6 +53,8 @@ struct settings {
 	char *mqtt_username;
 	char *mqtt_password;
 	char *mqtt_cafile;
+	char *mqtt_certfile;
+	char *mqtt_keyfile;
 	char *mqtt_client_id;
 	char *site_id;
 	char *site_name;
@@ -81,7 +85,13 @@ static void usage(FILE *f)
 		"       " PROG " --config FILE user add NAME --role caretaker|manager|admin"
 		" [--blocks a,b]\n"
 		"       " PROG " --config FILE user passwd|remove NAME\n"
+		"       " PROG " --config FILE device add kiosk|sensor|sensord|server|bridge ID"
+		" [--block B] [--sensors a,b] [--prefix P]\n"
+		"       " PROG " --config FILE device remove ID | device list\n"
+		"       " PROG " --config FILE mqtt-acl DIR\n"
 		"token new prints a new API token on stdout; only its hash is stored.\n"
+		"device add prints the device's [mqtt] credentials; mqtt-acl writes DIR/passwd\n"
+		"and DIR/acl for mosquitto (see docs/install-server.md).\n"
 		"user add and user passwd read the password from standard input.\n");
 }
 
@@ -170,6 +180,12 @@ static int load_settings(const char *path, struct settings *s, const struct conf
 		s->mqtt_client_id = join("siteboard-server-", s->site_id);
 	if (s->mqtt_client_id == NULL)
 		return -ENOMEM;
+	if ((s->mqtt_certfile == NULL) != (s->mqtt_keyfile == NULL) ||
+	    (s->mqtt_certfile != NULL && s->mqtt_cafile == NULL)) {
+		snprintf(err, err_len, "%s: [mqtt] certfile and keyfile go together, with cafile",
+			 path);
+		return -EINVAL;
+	}
 	if (s->mqtt_password != NULL && s->mqtt_username == NULL) {
 		snprintf(err, err_len, "%s: [mqtt] password needs a username", path);
 		return -EINVAL;
@@ -253,6 +269,33 @@ static void republish_day(void *ctx)
 		log_error("cannot republish the boards for the new day");
 }
 
+/*
+ * Tell systemd we are up, then wait for a signal, petting its watchdog
+ * (WatchdogSec) meanwhile. Outside systemd this is sigwait.
+ */
+static int wait_for_signal(const sigset_t *set, int *sig)
+{
+	int64_t every = sdnotify_watchdog_ms();
+	struct timespec ts = {.tv_sec = (time_t)(every / 1000),
+			      .tv_nsec = (long)(every % 1000) * 1000000L};
+	int rc;
+
+	sdnotify_send("READY=1");
+	if (every == 0)
+		return sigwait(set, sig);
+	for (;;) {
+		sdnotify_send("WATCHDOG=1");
+		rc = sigtimedwait(set, NULL, &ts);
+		if (rc > 0) {
+			*sig = rc;
+			sdnotify_send("STOPPING=1");
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+	}
+}
+
 static int run(struct settings *s, struct store *st)
 {
 	struct boardgen_site site = {
@@ -268,6 +311,8 @@ static int run(struct settings *s, struct store *st)
 		.username = s->mqtt_username,
 		.password = s->mqtt_password,
 		.cafile = s->mqtt_cafile,
+		.certfile = s->mqtt_certfile,
+		.keyfile = s->mqtt_keyfile,
 		.client_id = s->mqtt_client_id,
 		.site_id = s->site_id,
 	};
@@ -331,6 +376,7 @@ static int run(struct settings *s, struct store *st)
 		goto out;
 	}
 	ingest_set_sink(ing, rules_ingest_sink, rules);
+	ingest_set_sink_batch(ing, rules_ingest_flush, rules_ingest_discard);
 	if (ingest_start(ing) < 0) {
 		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
 		goto out;
@@ -374,7 +420,7 @@ static int run(struct settings *s, struct store *st)
 	log_info(strchr(s->http_host, ':') != NULL ? "listening on http://[%s]:%d"
 						   : "listening on http://%s:%d",
 		 s->http_host, http_port(http));
-	if (sigwait(&set, &sig) != 0)
+	if (wait_for_signal(&set, &sig) != 0)
 		goto out;
 	log_info("%s received, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	ret = EXIT_SUCCESS;
@@ -419,6 +465,8 @@ int main(int argc, char **argv)
 		{"mqtt", "username", CONFIG_STRING, &s.mqtt_username, false, 0, 0},
 		{"mqtt", "password", CONFIG_STRING, &s.mqtt_password, false, 0, 0},
 		{"mqtt", "cafile", CONFIG_STRING, &s.mqtt_cafile, false, 0, 0},
+		{"mqtt", "certfile", CONFIG_STRING, &s.mqtt_certfile, false, 0, 0},
+		{"mqtt", "keyfile", CONFIG_STRING, &s.mqtt_keyfile, false, 0, 0},
 		{"mqtt", "client_id", CONFIG_STRING, &s.mqtt_client_id, false, 0, 0},
 		{"site", "id", CONFIG_STRING, &s.site_id, true, 0, 0},
 		{"site", "name", CONFIG_STRING, &s.site_name, true, 0, 0},
@@ -474,6 +522,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
+	    !devicecmd_is_command(argv[optind]) &&
 	    (strcmp(argv[optind], "token") != 0 || optind + 1 >= argc ||
 	     strcmp(argv[optind + 1], "new") != 0)) {
 		fprintf(stderr, PROG ": unknown command '%s' (see --help)\n", argv[optind]);
@@ -514,6 +563,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind], "user") == 0)
 		ret = usercmd_run(st, argc - optind - 1, argv + optind + 1);
+	else if (optind < argc && devicecmd_is_command(argv[optind]))
+		ret = devicecmd_run(st, s.site_id, s.map, argc - optind, argv + optind);
 	else if (optind < argc)
 		ret = cmd_token_new(st, argc - optind - 1, argv + optind + 1);
 	else

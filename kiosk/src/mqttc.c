@@ -195,7 +195,8 @@ int mqttc_open(const struct mqttc_config *cfg, struct mqttc **out)
 		goto fail;
 	}
 	if (cfg->cafile) {
-		mrc = mosquitto_tls_set(m->mosq, cfg->cafile, NULL, NULL, NULL, NULL);
+		mrc = mosquitto_tls_set(m->mosq, cfg->cafile, NULL, cfg->certfile, cfg->keyfile,
+					NULL);
 		if (mrc != MOSQ_ERR_SUCCESS) {
 			log_error("cannot use cafile %s: %s", cfg->cafile, mosquitto_strerror(mrc));
 			rc = -EINVAL;

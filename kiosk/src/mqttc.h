@@ -34,6 +34,8 @@ struct mqttc_config {
 	const char *username; /* optional */
 	const char *password; /* optional */
 	const char *cafile;   /* optional: TLS with this CA */
+	const char *certfile; /* optional, with keyfile and cafile: TLS client certificate */
+	const char *keyfile;
 	const char *client_id;
 	const char *board_topic;  /* subscribed QoS 1 */
 	const char *status_topic; /* optional: last will {"state":"offline"} retained QoS 1 */

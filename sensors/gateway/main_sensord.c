@@ -25,6 +25,7 @@
 #include <siteboard/event.h>
 #include <siteboard/log.h>
 #include <siteboard/sbtime.h>
+#include <siteboard/sdnotify.h>
 #include <siteboard/topic.h>
 
 #include "src/alsa.h"
@@ -387,11 +388,18 @@ static int run(struct sensord *d)
 	unsigned gen = 0;
 	int64_t last_beat = sbtime_mono_ms();
 	int64_t last_backlog_log = 0;
+	int64_t watchdog_ms = sdnotify_watchdog_ms(), last_pet = 0;
 	int rc;
 
 	pfd[0].fd = d->wake[0];
 	pfd[0].events = POLLIN;
+	sdnotify_send("READY=1");
 	while (!quit_signal) {
+		/* systemd's watchdog (WatchdogSec): this loop is alive */
+		if (watchdog_ms > 0 && sbtime_mono_ms() - last_pet >= watchdog_ms) {
+			sdnotify_send("WATCHDOG=1");
+			last_pet = sbtime_mono_ms();
+		}
 		rc = poll(pfd, 1, LOOP_MS);
 		if (rc < 0 && errno != EINTR)
 			return -errno;
@@ -554,6 +562,8 @@ int main(int argc, char **argv)
 	mo.username = d.cfg.username;
 	mo.password = d.cfg.password;
 	mo.cafile = d.cfg.cafile;
+	mo.certfile = d.cfg.certfile;
+	mo.keyfile = d.cfg.keyfile;
 	mo.client_id = d.cfg.client_id;
 	mo.will_topic = d.gw_topic;
 	mo.will_payload = will;

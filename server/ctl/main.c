@@ -80,6 +80,12 @@ static int run(const struct cli_cmd *cmd)
 	int status = EXIT_FAILURE;
 
 	rc = cli_path(cmd, path, sizeof(path));
+	if (rc == -ENOSPC) {
+		fprintf(stderr, PROG ": the request path is longer than %d bytes\n",
+			CLI_PATH_MAX - 1);
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (rc != 0) {
 		fprintf(stderr, PROG ": cannot build the request path\n");
 		goto out;

@@ -14,6 +14,11 @@
  * id; the batch transaction records the last id it applied, so replay at
  * start is exact even for mapped sensors whose seq the server assigns. The
  * journal is truncated whenever everything in it is committed.
+ *
+ * Within a batch each sensor's registry row is read once and written once
+ * (struct live, a small table the ingest thread owns for one transaction),
+ * not read and updated per event; the sink is told the batch ended (flush)
+ * before the commit, or that it was rolled back (discard).
  */
 #include "ingest.h"
 
@@ -41,6 +46,7 @@
 #define LOG_WINDOW_MS 10000
 #define LOG_PER_WINDOW 20
 #define RETRY_MS 1000
+#define LIVE_SLOTS_MIN 256
 
 enum item_kind { IT_DOOR = 0, IT_NOISE, IT_STATUS };
 
@@ -86,6 +92,24 @@ struct journal_hdr {
 	uint32_t pad;
 };
 
+/* One sensor's registry row as this transaction has it (see the file comment). */
+struct live {
+	char id[TOPIC_ID_MAX + 1]; /* "" for a free slot */
+	bool registered;
+	bool dirty;
+	bool fw_set;
+	char block[TOPIC_ID_MAX + 1];
+	char kind[8];
+	char role[24];
+	char fw[EVENT_FW_MAX + 1];
+	int64_t last_seen;
+	int online;
+	int battery_pct;
+	int64_t first_seq;
+	int64_t last_seq;
+	int64_t n_events;
+};
+
 struct ingest {
 	struct store *store;
 	struct sensordb *db;
@@ -95,6 +119,8 @@ struct ingest {
 	int jfd;
 	ingest_sink_fn sink;
 	void *sink_ctx;
+	ingest_flush_fn sink_flush;
+	ingest_discard_fn sink_discard;
 	size_t queue_max;
 	size_t batch_max;
 
@@ -118,8 +144,12 @@ struct ingest {
 	int64_t rejects[R_N]; /* not yet added to the counters table */
 	bool rejects_pending;
 
-	/* the ingest thread's own */
+	/* the ingest thread's own (or the replay's, before it starts) */
 	struct item *batch;
+	struct live *live;   /* open addressing, n_live slots (a power of two) */
+	size_t n_live;
+	size_t n_live_used;
+	struct sensordb_sensor *row; /* scratch for reading one registry row */
 
 	/* rate-limited logging, both threads */
 	pthread_mutex_t log_mutex;
@@ -388,7 +418,122 @@ static void journal_truncate(struct ingest *in)
 
 /* ---- storing (ingest thread, or replay) ---- */
 
-static void sink_event(struct ingest *in, const struct item *it, const struct sensordb_sensor *s,
+static size_t id_hash(const char *id)
+{
+	size_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static struct live *live_slot(struct live *slots, size_t n, const char *id)
+{
+	size_t i = id_hash(id) & (n - 1);
+
+	while (slots[i].id[0] != '\0' && strcmp(slots[i].id, id) != 0)
+		i = (i + 1) & (n - 1);
+	return &slots[i];
+}
+
+static int live_grow(struct ingest *in)
+{
+	size_t n = in->n_live != 0 ? in->n_live * 2 : LIVE_SLOTS_MIN;
+	struct live *slots = calloc(n, sizeof(*slots));
+
+	if (slots == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->n_live; i++)
+		if (in->live[i].id[0] != '\0')
+			*live_slot(slots, n, in->live[i].id) = in->live[i];
+	free(in->live);
+	in->live = slots;
+	in->n_live = n;
+	return 0;
+}
+
+/* The sensor's row for this transaction. 0, -ENOENT (not registered), -EIO, -ENOMEM. */
+static int live_get(struct ingest *in, const char *id, struct live **out)
+{
+	struct sensordb_sensor *s = in->row;
+	struct live *l = NULL;
+	int ret;
+
+	if ((in->n_live_used + 1) * 2 > in->n_live && live_grow(in) < 0)
+		return -ENOMEM;
+	l = live_slot(in->live, in->n_live, id);
+	if (l->id[0] == '\0') {
+		ret = sensordb_sensor_get(in->db, id, s);
+		if (ret < 0 && ret != -ENOENT)
+			return ret;
+		memset(l, 0, sizeof(*l));
+		snprintf(l->id, sizeof(l->id), "%s", id);
+		in->n_live_used++;
+		l->registered = ret == 0;
+		if (l->registered) {
+			snprintf(l->block, sizeof(l->block), "%s", s->block);
+			snprintf(l->kind, sizeof(l->kind), "%s", s->kind);
+			snprintf(l->role, sizeof(l->role), "%s", s->role);
+			l->last_seen = s->last_seen;
+			l->online = s->online;
+			l->battery_pct = s->battery_pct;
+			l->first_seq = s->first_seq;
+			l->last_seq = s->last_seq;
+			l->n_events = s->n_events;
+		}
+	}
+	*out = l;
+	return l->registered ? 0 : -ENOENT;
+}
+
+/* As sensordb_sensor_status: last_seen rises only; -1 and NULL leave a field alone. */
+static void live_status(struct live *l, int64_t seen_ms, int online, int battery_pct,
+			const char *fw)
+{
+	if (l->last_seen < 0 || seen_ms > l->last_seen)
+		l->last_seen = seen_ms;
+	if (online >= 0)
+		l->online = online;
+	if (battery_pct >= 0)
+		l->battery_pct = battery_pct;
+	if (fw != NULL) {
+		snprintf(l->fw, sizeof(l->fw), "%s", fw);
+		l->fw_set = true;
+	}
+	l->dirty = true;
+}
+
+/* Write every changed row, once. 0 or -EIO. */
+static int live_flush(struct ingest *in)
+{
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < in->n_live; i++) {
+		const struct live *l = &in->live[i];
+		struct sensordb_live row = {
+			.last_seen = l->last_seen,
+			.online = l->online,
+			.battery_pct = l->battery_pct,
+			.fw = l->fw_set ? l->fw : NULL,
+			.first_seq = l->first_seq,
+			.last_seq = l->last_seq,
+			.n_events = l->n_events,
+		};
+
+		if (l->id[0] != '\0' && l->dirty)
+			ret = sensordb_sensor_live(in->db, l->id, &row);
+	}
+	return ret;
+}
+
+static void live_clear(struct ingest *in)
+{
+	if (in->n_live_used > 0)
+		memset(in->live, 0, in->n_live * sizeof(*in->live));
+	in->n_live_used = 0;
+}
+
+static void sink_event(struct ingest *in, const struct item *it, const struct live *s,
 		       int64_t seq, int *ret)
 {
 	struct ingest_event ev = {
@@ -418,13 +563,13 @@ struct tally {
 
 static int store_item(struct ingest *in, const struct item *it, struct tally *t)
 {
-	struct sensordb_sensor s;
+	struct live *s = NULL;
 	struct sensordb_event e = {0};
 	bool was_open = false;
 	int64_t seq;
 	int ret;
 
-	ret = sensordb_sensor_get(in->db, it->sensor, &s);
+	ret = live_get(in, it->sensor, &s);
 	if (ret == -ENOENT) {
 		t->rejects[R_UNKNOWN_SENSOR]++;
 		ilog(in, "unknown_sensor: %s is not registered", it->sensor);
@@ -432,45 +577,41 @@ static int store_item(struct ingest *in, const struct item *it, struct tally *t)
 	}
 	if (ret < 0)
 		return ret;
-	if (!it->mapped && strcmp(s.block, it->block) != 0) {
+	if (!it->mapped && strcmp(s->block, it->block) != 0) {
 		t->rejects[R_WRONG_BLOCK]++;
 		ilog(in, "wrong_block: sensor %s is registered in block %s, not %s", it->sensor,
-		     s.block, it->block);
+		     s->block, it->block);
 		return 0;
 	}
 	if (it->kind == IT_STATUS) {
-		ret = sensordb_sensor_status(in->db, s.id, it->arrived_ms, it->online,
-					     it->battery_pct, it->mapped ? NULL : it->fw);
-		if (ret == 0)
-			sink_event(in, it, &s, -1, &ret);
+		live_status(s, it->arrived_ms, it->online, it->battery_pct,
+			    it->mapped ? NULL : it->fw);
+		sink_event(in, it, s, -1, &ret);
 		return ret;
 	}
-	if (strcmp(s.kind, it->kind == IT_DOOR ? "door" : "noise") != 0) {
+	if (strcmp(s->kind, it->kind == IT_DOOR ? "door" : "noise") != 0) {
 		t->rejects[R_WRONG_KIND]++;
-		ilog(in, "wrong_kind: sensor %s is a %s sensor", it->sensor, s.kind);
+		ilog(in, "wrong_kind: sensor %s is a %s sensor", it->sensor, s->kind);
 		return 0;
 	}
 	if (it->mapped) {
 		/* off-the-shelf devices repeat their state; only a change is an event */
-		if (it->battery_pct >= 0) {
-			ret = sensordb_sensor_status(in->db, s.id, it->arrived_ms, -1,
-						     it->battery_pct, NULL);
-			if (ret < 0)
-				return ret;
-		}
-		ret = sensordb_last_door(in->db, s.id, &was_open);
+		if (it->battery_pct >= 0)
+			live_status(s, it->arrived_ms, -1, it->battery_pct, NULL);
+		ret = sensordb_last_door(in->db, s->id, &was_open);
 		if (ret == 0 && was_open == it->door.open) {
 			t->unchanged++;
-			return sensordb_sensor_status(in->db, s.id, it->arrived_ms, -1, -1, NULL);
+			live_status(s, it->arrived_ms, -1, -1, NULL);
+			return 0;
 		}
 		if (ret < 0 && ret != -ENOENT)
 			return ret;
-		seq = s.last_seq < 0 ? 1 : s.last_seq + 1;
+		seq = s->last_seq < 0 ? 1 : s->last_seq + 1;
 	} else {
 		seq = it->kind == IT_DOOR ? it->door.seq : it->noise.seq;
 	}
-	e.sensor = s.id;
-	e.block = s.block;
+	e.sensor = s->id;
+	e.block = s->block;
 	e.door = it->kind == IT_DOOR;
 	e.seq = seq;
 	e.ts_ms = e.door ? it->door.ts_ms : it->noise.ts_ms;
@@ -485,20 +626,21 @@ static int store_item(struct ingest *in, const struct item *it, struct tally *t)
 	if (ret < 0)
 		return ret;
 	t->stored++;
-	if (s.last_seq >= 0 && seq > s.last_seq + 1) {
-		t->missing += seq - s.last_seq - 1;
-		ret = sensordb_gap_add(in->db, s.id, s.last_seq + 1, seq - 1, it->arrived_ms);
+	if (s->last_seq >= 0 && seq > s->last_seq + 1) {
+		t->missing += seq - s->last_seq - 1;
+		ret = sensordb_gap_add(in->db, s->id, s->last_seq + 1, seq - 1, it->arrived_ms);
 		if (ret < 0)
 			return ret;
-		ilog(in, "seq_gap: sensor %s: seq %lld to %lld missing", s.id,
-		     (long long)(s.last_seq + 1), (long long)(seq - 1));
+		ilog(in, "seq_gap: sensor %s: seq %lld to %lld missing", s->id,
+		     (long long)(s->last_seq + 1), (long long)(seq - 1));
 	}
-	ret = sensordb_sensor_seq(in->db, s.id,
-				  s.first_seq < 0 || seq < s.first_seq ? seq : s.first_seq,
-				  seq > s.last_seq ? seq : s.last_seq, s.n_events + 1,
-				  it->arrived_ms);
-	if (ret == 0)
-		sink_event(in, it, &s, seq, &ret);
+	if (s->first_seq < 0 || seq < s->first_seq)
+		s->first_seq = seq;
+	if (seq > s->last_seq)
+		s->last_seq = seq;
+	s->n_events++;
+	live_status(s, it->arrived_ms, -1, -1, NULL);
+	sink_event(in, it, s, seq, &ret);
 	return ret;
 }
 
@@ -539,13 +681,20 @@ static int commit_batch(struct ingest *in, const struct item *items, size_t n, i
 	for (size_t i = 0; i < n && ret == 0; i++)
 		ret = store_item(in, &items[i], &t);
 	if (ret == 0)
+		ret = live_flush(in);
+	if (ret == 0 && in->sink_flush != NULL)
+		ret = in->sink_flush(in->sink_ctx);
+	if (ret == 0)
 		ret = add_counters(in, &t, early);
 	if (ret == 0 && applied > 0)
 		ret = sensordb_journal_set_applied(in->db, applied);
 	if (ret == 0)
-		ret = store_commit(in->store);
+		ret = store_commit(in->store); /* rolls back itself on failure */
 	else
 		store_rollback(in->store);
+	if (ret < 0 && in->sink_discard != NULL)
+		in->sink_discard(in->sink_ctx);
+	live_clear(in);
 	store_unlock(in->store);
 	if (ret < 0)
 		log_error("ingest: a batch of %zu events could not be stored; retrying", n);
@@ -788,8 +937,9 @@ int ingest_open(const struct ingest_options *opt, struct store *store, struct in
 	in->queue = calloc(in->queue_max, sizeof(*in->queue));
 	in->batch = calloc(in->batch_max, sizeof(*in->batch));
 	in->scratch = calloc(MAPPING_MAX, sizeof(*in->scratch));
+	in->row = malloc(sizeof(*in->row));
 	if (in->journal_path == NULL || in->queue == NULL || in->batch == NULL ||
-	    in->scratch == NULL)
+	    in->scratch == NULL || in->row == NULL || live_grow(in) < 0)
 		goto out;
 	ret = -EIO;
 	store_lock(store);
@@ -823,6 +973,12 @@ void ingest_set_sink(struct ingest *in, ingest_sink_fn fn, void *ctx)
 {
 	in->sink = fn;
 	in->sink_ctx = ctx;
+}
+
+void ingest_set_sink_batch(struct ingest *in, ingest_flush_fn flush, ingest_discard_fn discard)
+{
+	in->sink_flush = flush;
+	in->sink_discard = discard;
 }
 
 int ingest_start(struct ingest *in)
@@ -879,5 +1035,7 @@ void ingest_close(struct ingest *in)
 	free(in->queue);
 	free(in->batch);
 	free(in->scratch);
+	free(in->row);
+	free(in->live);
 	free(in);
 }

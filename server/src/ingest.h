@@ -78,8 +78,18 @@ struct ingest;
  */
 int ingest_open(const struct ingest_options *opt, struct store *store, struct ingest **out);
 
-/* Set the sink (NULL: none). Call before ingest_start. */
+/*
+ * Optional batch hooks of a sink that caches within a transaction: flush is
+ * called after a batch's last event, inside its transaction (a negative
+ * return rolls the batch back, like the sink's); discard after any rollback
+ * of a batch the sink saw. Both get the sink's ctx.
+ */
+typedef int (*ingest_flush_fn)(void *ctx);
+typedef void (*ingest_discard_fn)(void *ctx);
+
+/* Set the sink (NULL: none) and its batch hooks (each may be NULL). Call before ingest_start. */
 void ingest_set_sink(struct ingest *in, ingest_sink_fn fn, void *ctx);
+void ingest_set_sink_batch(struct ingest *in, ingest_flush_fn flush, ingest_discard_fn discard);
 
 /* Replay the journal through the sink, then start the ingest thread. 0, -EIO, -ENOMEM. */
 int ingest_start(struct ingest *in);

@@ -291,7 +291,8 @@ int publish_open(const struct publish_options *opt, struct store *store, struct 
 		}
 	}
 	if (opt->cafile != NULL) {
-		rc = mosquitto_tls_set(p->mosq, opt->cafile, NULL, NULL, NULL, NULL);
+		rc = mosquitto_tls_set(p->mosq, opt->cafile, NULL, opt->certfile, opt->keyfile,
+				       NULL);
 		if (rc != MOSQ_ERR_SUCCESS) {
 			log_error("mqtt: cafile %s: %s", opt->cafile, mosquitto_strerror(rc));
 			goto out;

@@ -32,6 +32,8 @@ struct publish_options {
 	const char *username; /* NULL: none */
 	const char *password; /* NULL: none */
 	const char *cafile;   /* NULL: plain TCP */
+	const char *certfile; /* with keyfile: TLS client certificate (NULL: none) */
+	const char *keyfile;
 	const char *client_id;
 	const char *site_id;
 	/*

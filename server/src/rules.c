@@ -8,6 +8,15 @@
  * clock fires the same deadlines live. Either way a breach opened by a
  * deadline starts at the deadline, so a live day and the same day replayed
  * as a backlog give the same breaches.
+ *
+ * Batches: inside one ingest transaction (rules_ingest_sink ... 
+ * rules_ingest_flush) a small table per sensor keeps what this transaction
+ * already knows, so a busy sensor costs one read and one write of its
+ * rule_sensors row and heartbeat timer per batch, not per event, and a
+ * breach known not to be open is not looked up again. It lives only as long
+ * as the transaction (flushed before the commit, dropped on a rollback), and
+ * nothing else runs SQL on the connection meanwhile (the store lock), so the
+ * results are those of the event-by-event path.
  */
 #include "rules.h"
 
@@ -37,6 +46,8 @@
 #define TICK_BATCH 200
 #define LIST_MAX 1000
 #define DOOR_UNKNOWN (-1)
+#define BATCH_SLOTS_MIN 256
+#define KEY_MAX 64
 
 static const char *const rule_names[] = {
 	R_OOH_ACCESS, R_INSECURE, R_HELD_OPEN, R_OOH_NOISE, R_EXCESS, R_OFFLINE,
@@ -117,6 +128,29 @@ static const char *const sql[S_N] = {
 	"ROLLBACK",
 };
 
+/* What the rules remember of one sensor. */
+struct sensor_state {
+	bool known;
+	int door; /* 0 closed, 1 open, DOOR_UNKNOWN */
+	int64_t door_since;
+	char status[8]; /* last status message seen: "online", "offline" or "" */
+};
+
+/* What the current transaction knows of one sensor (see the file comment). */
+enum { HB_NONE = 0, HB_PUT, HB_DEL };
+struct batch_sensor {
+	char sensor[KEY_MAX]; /* "" for a free slot */
+	char block[KEY_MAX];
+	bool loaded;          /* state read from rule_sensors */
+	bool dirty;           /* state to write at the flush */
+	struct sensor_state state;
+	int hb;               /* the sensor_offline timer to write at the flush */
+	int64_t hb_due;
+	int64_t hb_since;
+	unsigned none_open;   /* bit per rule_names index: no open breach */
+	int64_t door_due_lb;  /* no door timer is due before this */
+};
+
 struct rules {
 	struct store *store;
 	struct sitehours *hours;
@@ -138,14 +172,11 @@ struct rules {
 	rules_day_fn day_fn;
 	void *day_ctx;
 	int last_yday; /* -1: not yet known */
-};
-
-/* What the rules remember of one sensor. */
-struct sensor_state {
-	bool known;
-	int door; /* 0 closed, 1 open, DOOR_UNKNOWN */
-	int64_t door_since;
-	char status[8]; /* last status message seen: "online", "offline" or "" */
+	/* the current ingest transaction's per-sensor table (open addressing) */
+	bool batching;
+	struct batch_sensor *slots;
+	size_t n_slots;
+	size_t n_used;
 };
 
 /* An open (or acknowledged) breach of one sensor and rule. */
@@ -153,6 +184,8 @@ struct open_breach {
 	int64_t id;
 	int64_t started_at;
 	json_t *detail;
+	const char *sensor; /* borrowed from breach_find's caller */
+	const char *rule;
 };
 
 static int db_fail(struct rules *r, const char *what)
@@ -210,6 +243,80 @@ static const struct hours_policy *policy(struct rules *r)
 	return sitehours_policy(r->hours);
 }
 
+/* ---- the batch table ---- */
+
+static unsigned rule_bit(const char *rule)
+{
+	for (unsigned i = 0; i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
+		if (rule == rule_names[i] || strcmp(rule, rule_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+static size_t key_hash(const char *key)
+{
+	size_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static struct batch_sensor *slot_of(struct batch_sensor *slots, size_t n, const char *key)
+{
+	size_t i = key_hash(key) & (n - 1);
+
+	while (slots[i].sensor[0] != '\0' && strcmp(slots[i].sensor, key) != 0)
+		i = (i + 1) & (n - 1);
+	return &slots[i];
+}
+
+static int batch_grow(struct rules *r)
+{
+	size_t n = r->n_slots != 0 ? r->n_slots * 2 : BATCH_SLOTS_MIN;
+	struct batch_sensor *slots = calloc(n, sizeof(*slots));
+
+	if (slots == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (r->slots[i].sensor[0] != '\0')
+			*slot_of(slots, n, r->slots[i].sensor) = r->slots[i];
+	free(r->slots);
+	r->slots = slots;
+	r->n_slots = n;
+	return 0;
+}
+
+/*
+ * This transaction's entry for sensor, created empty; NULL outside a batch
+ * (or for an id too long to be a sensor's, or out of memory): write through.
+ */
+static struct batch_sensor *batch_get(struct rules *r, const char *sensor)
+{
+	struct batch_sensor *b = NULL;
+
+	if (!r->batching || strlen(sensor) >= KEY_MAX)
+		return NULL;
+	if ((r->n_used + 1) * 2 > r->n_slots && batch_grow(r) < 0)
+		return NULL;
+	b = slot_of(r->slots, r->n_slots, sensor);
+	if (b->sensor[0] == '\0') {
+		memset(b, 0, sizeof(*b));
+		snprintf(b->sensor, sizeof(b->sensor), "%s", sensor);
+		b->door_due_lb = INT64_MIN;
+		r->n_used++;
+	}
+	return b;
+}
+
+static void batch_clear(struct rules *r)
+{
+	if (r->n_used > 0)
+		memset(r->slots, 0, r->n_slots * sizeof(*r->slots));
+	r->n_used = 0;
+	r->batching = false;
+}
+
 /* ---- sensor state ---- */
 
 static int sensor_get(struct rules *r, const char *sensor, struct sensor_state *s)
@@ -253,8 +360,8 @@ static int sensor_put(struct rules *r, const char *sensor, const char *block,
 
 /* ---- timers ---- */
 
-static int timer_put(struct rules *r, const char *sensor, const char *rule, const char *block,
-		     int64_t due, int64_t since)
+static int timer_write(struct rules *r, const char *sensor, const char *rule,
+		       const char *block, int64_t due, int64_t since)
 {
 	sqlite3_stmt *st = r->st[S_TIMER_PUT];
 
@@ -266,14 +373,48 @@ static int timer_put(struct rules *r, const char *sensor, const char *rule, cons
 	return step_done(r, st, "put timer");
 }
 
-/* Delete one timer, or (rule NULL) every door timer of the sensor. */
-static int timer_del(struct rules *r, const char *sensor, const char *rule)
+static int timer_remove(struct rules *r, const char *sensor, const char *rule)
 {
 	sqlite3_stmt *st = r->st[S_TIMER_DEL];
 
 	bind_text(st, 1, sensor);
 	bind_text(st, 2, rule);
 	return step_done(r, st, "delete timer");
+}
+
+/*
+ * Set a timer. In a batch the silence timer (read only by rules_tick, never
+ * inside an ingest transaction) waits for the flush: the last one wins.
+ */
+static int timer_put(struct rules *r, const char *sensor, const char *rule, const char *block,
+		     int64_t due, int64_t since)
+{
+	struct batch_sensor *b = batch_get(r, sensor);
+
+	if (b != NULL && strcmp(rule, R_OFFLINE) == 0) {
+		b->hb = HB_PUT;
+		b->hb_due = due;
+		b->hb_since = since;
+		snprintf(b->block, sizeof(b->block), "%s", block);
+		return 0;
+	}
+	if (b != NULL && due < b->door_due_lb)
+		b->door_due_lb = due;
+	return timer_write(r, sensor, rule, block, due, since);
+}
+
+/* Delete one timer, or (rule NULL) every door timer of the sensor. */
+static int timer_del(struct rules *r, const char *sensor, const char *rule)
+{
+	struct batch_sensor *b = batch_get(r, sensor);
+
+	if (b != NULL && rule != NULL && strcmp(rule, R_OFFLINE) == 0) {
+		b->hb = HB_DEL;
+		return 0;
+	}
+	if (b != NULL && rule == NULL)
+		b->door_due_lb = INT64_MAX;
+	return timer_remove(r, sensor, rule);
 }
 
 /*
@@ -319,11 +460,16 @@ static int breach_find(struct rules *r, const char *sensor, const char *rule,
 		       struct open_breach *out)
 {
 	sqlite3_stmt *st = r->st[S_BREACH_OPEN_FIND];
+	struct batch_sensor *bs = batch_get(r, sensor);
 	const char *detail = NULL;
 	int ret = -ENOENT;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->sensor = sensor;
+	out->rule = rule;
+	if (bs != NULL && (bs->none_open & rule_bit(rule)) != 0)
+		return -ENOENT;
 	bind_text(st, 1, sensor);
 	bind_text(st, 2, rule);
 	rc = sqlite3_step(st);
@@ -337,6 +483,8 @@ static int breach_find(struct rules *r, const char *sensor, const char *rule,
 		ret = out->detail != NULL ? 0 : -ENOMEM;
 	} else if (rc != SQLITE_DONE) {
 		ret = db_fail(r, "find breach");
+	} else if (bs != NULL) {
+		bs->none_open |= rule_bit(rule);
 	}
 	finish(st);
 	return ret;
@@ -368,10 +516,13 @@ static int breach_open(struct rules *r, const char *rule, const char *block, con
 		       int64_t started_at, json_t *detail, int64_t recorded_at)
 {
 	sqlite3_stmt *st = r->st[S_BREACH_INSERT];
+	struct batch_sensor *bs = batch_get(r, sensor);
 	char *text = NULL;
 	int64_t id;
 	int ret;
 
+	if (bs != NULL)
+		bs->none_open &= ~rule_bit(rule);
 	ret = detail_text(detail, &text);
 	if (ret < 0)
 		return ret;
@@ -429,6 +580,10 @@ static int breach_close(struct rules *r, struct open_breach *b, int64_t ended_at
 	ret = step_done(r, st, "close breach");
 	free(text);
 	if (ret == 0) {
+		struct batch_sensor *bs = b->sensor != NULL ? batch_get(r, b->sensor) : NULL;
+
+		if (bs != NULL)
+			bs->none_open |= rule_bit(b->rule);
 		log_info("breach %lld closed", (long long)b->id);
 		ret = audit(r, b->id, "closed", ended_at, recorded_at, "rules", NULL, true);
 	}
@@ -489,10 +644,13 @@ static int fire_due_for_sensor(struct rules *r, const char *sensor, int64_t upto
 			       int64_t recorded_at)
 {
 	sqlite3_stmt *st = r->st[S_TIMER_DUE_SENSOR];
+	struct batch_sensor *bs = batch_get(r, sensor);
 	char rule[32], block[64];
 	int64_t due, since;
 	int ret = 0;
 
+	if (bs != NULL && upto < bs->door_due_lb)
+		return 0;
 	for (;;) {
 		int rc;
 
@@ -501,7 +659,11 @@ static int fire_due_for_sensor(struct rules *r, const char *sensor, int64_t upto
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
 			finish(st);
-			return rc == SQLITE_DONE ? 0 : db_fail(r, "due timers");
+			if (rc != SQLITE_DONE)
+				return db_fail(r, "due timers");
+			if (bs != NULL && upto < INT64_MAX && upto + 1 > bs->door_due_lb)
+				bs->door_due_lb = upto + 1;
+			return 0;
 		}
 		snprintf(rule, sizeof(rule), "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(block, sizeof(block), "%s", (const char *)sqlite3_column_text(st, 1));
@@ -773,13 +935,22 @@ static void note_arrival(struct rules *r, int64_t arrived)
 
 int rules_event(struct rules *r, const struct rules_event *ev)
 {
+	struct batch_sensor *b = batch_get(r, ev->sensor);
 	struct sensor_state s;
 	const char *status = NULL;
-	int ret;
+	int ret = 0;
 
-	ret = sensor_get(r, ev->sensor, &s);
-	if (ret < 0)
-		return ret;
+	if (b != NULL && b->loaded) {
+		s = b->state;
+	} else {
+		ret = sensor_get(r, ev->sensor, &s);
+		if (ret < 0)
+			return ret;
+		if (b != NULL) {
+			b->state = s;
+			b->loaded = true;
+		}
+	}
 	if (ev->kind == RULES_KIND_STATUS) {
 		status = ev->online ? "online" : "offline";
 		if (strcmp(s.status, status) == 0 && (ev->retained || !ev->online))
@@ -812,8 +983,13 @@ int rules_event(struct rules *r, const struct rules_event *ev)
 					   ev->arrived_ms, &s);
 		break;
 	}
-	if (ret == 0)
+	if (ret == 0 && b != NULL) {
+		b->state = s;
+		b->dirty = true;
+		snprintf(b->block, sizeof(b->block), "%s", ev->block);
+	} else if (ret == 0) {
 		ret = sensor_put(r, ev->sensor, ev->block, &s);
+	}
 	return ret;
 }
 
@@ -859,10 +1035,38 @@ int rules_ingest_sink(void *ctx, const struct ingest_event *ev)
 	} else {
 		return 0;
 	}
+	r->batching = true;
 	ret = rules_event(r, &e);
-	if (ret == 0)
+	return ret;
+}
+
+int rules_ingest_flush(void *ctx)
+{
+	struct rules *r = ctx;
+	bool any = r->batching;
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < r->n_slots; i++) {
+		const struct batch_sensor *b = &r->slots[i];
+
+		if (b->sensor[0] == '\0')
+			continue;
+		if (b->dirty)
+			ret = sensor_put(r, b->sensor, b->block, &b->state);
+		if (ret == 0 && b->hb == HB_PUT)
+			ret = timer_write(r, b->sensor, R_OFFLINE, b->block, b->hb_due, b->hb_since);
+		else if (ret == 0 && b->hb == HB_DEL)
+			ret = timer_remove(r, b->sensor, R_OFFLINE);
+	}
+	batch_clear(r);
+	if (ret == 0 && any)
 		rules_kick(r);
 	return ret;
+}
+
+void rules_ingest_discard(void *ctx)
+{
+	batch_clear(ctx);
 }
 
 /* ---- the wall clock ---- */
@@ -1198,12 +1402,25 @@ int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
 		n++;
 	}
 	finish(st);
+	/*
+	 * One transaction (one sync) for the round's marks, not one per alert. A
+	 * crash before its commit sends the round's alerts again: at least once,
+	 * as before.
+	 */
+	if (ret == 0 && n > 0)
+		ret = tx(r, S_BEGIN);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		if (fn(ctx, texts[i]) < 0)
 			break; /* not connected: the rest wait, in order */
 		st = r->st[S_AUDIT_MARK];
 		sqlite3_bind_int64(st, 1, ids[i]);
 		ret = step_done(r, st, "mark alert");
+	}
+	if (n > 0 && !sqlite3_get_autocommit(r->db)) {
+		if (ret == 0)
+			ret = tx(r, S_COMMIT);
+		if (ret < 0 && !sqlite3_get_autocommit(r->db))
+			tx(r, S_ROLLBACK);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
@@ -1335,6 +1552,7 @@ void rules_close(struct rules *r)
 	rules_stop(r);
 	for (int i = 0; i < S_N; i++)
 		sqlite3_finalize(r->st[i]);
+	free(r->slots);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->mutex);
 	free(r);

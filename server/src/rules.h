@@ -132,10 +132,18 @@ int rules_breach_json(struct rules *r, int64_t id, json_t **out);
 
 /*
  * The ingest sink (ingest_sink_fn, ctx a struct rules *): rules_event for a
- * newly stored event, and a kick so its alerts go out after the commit.
+ * newly stored event, in batch mode: what the transaction learns of each
+ * sensor (its rule_sensors row, its silence timer, which breaches are not
+ * open) is kept in memory and written by rules_ingest_flush, which the
+ * caller MUST call inside the same transaction before committing (it also
+ * kicks the thread so the alerts go out after the commit); after a rollback
+ * call rules_ingest_discard instead. Same results as rules_event per event.
+ * @retval (flush) 0, -EIO, -ENOMEM: roll back
  */
 struct ingest_event;
 int rules_ingest_sink(void *ctx, const struct ingest_event *ev);
+int rules_ingest_flush(void *ctx);
+void rules_ingest_discard(void *ctx);
 
 /* The store given to rules_open (borrowed). */
 struct store *rules_store(struct rules *r);

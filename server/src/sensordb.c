@@ -36,6 +36,7 @@ enum stmt {
 	S_COUNTER_LIST,
 	S_JOURNAL_GET,
 	S_JOURNAL_SET,
+	S_LIVE,
 	S_N,
 };
 
@@ -75,6 +76,8 @@ static const char *const sql[S_N] = {
 	"SELECT name, count FROM ingest_counters ORDER BY name",
 	"SELECT applied FROM ingest_journal WHERE id = 1",
 	"UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
+	"UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
+	" first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
 };
 
 struct sensordb {
@@ -297,6 +300,21 @@ int sensordb_sensor_seq(struct sensordb *d, const char *id, int64_t first_seq, i
 	sqlite3_bind_int64(st, 4, n_events);
 	sqlite3_bind_int64(st, 5, seen_ms);
 	return run(d, st, "sensor seq", false);
+}
+
+int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensordb_live *l)
+{
+	sqlite3_stmt *st = d->st[S_LIVE];
+
+	bind_text(st, 1, id);
+	bind_opt_int(st, 2, l->last_seen);
+	bind_opt_int(st, 3, l->online);
+	bind_opt_int(st, 4, l->battery_pct);
+	bind_text(st, 5, l->fw);
+	bind_opt_int(st, 6, l->first_seq);
+	bind_opt_int(st, 7, l->last_seq);
+	sqlite3_bind_int64(st, 8, l->n_events);
+	return run(d, st, "sensor live", false);
 }
 
 int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)

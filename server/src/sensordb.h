@@ -76,6 +76,22 @@ int sensordb_sensor_status(struct sensordb *d, const char *id, int64_t seen_ms, 
 int sensordb_sensor_seq(struct sensordb *d, const char *id, int64_t first_seq, int64_t last_seq,
 			int64_t n_events, int64_t seen_ms);
 
+/*
+ * The live part of a registry row as a batch left it, written in one
+ * statement (ingest's per-transaction cache). Numbers -1 are NULL; fw NULL
+ * leaves it unchanged. @retval 0, -EIO
+ */
+struct sensordb_live {
+	int64_t last_seen;
+	int online;
+	int battery_pct;
+	const char *fw; /* borrowed */
+	int64_t first_seq;
+	int64_t last_seq;
+	int64_t n_events;
+};
+int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensordb_live *l);
+
 /* Insert one event. @retval 0 stored, -EEXIST (sensor, seq) already stored, -EIO */
 int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e);
 /* The door state of the sensor's latest event. 0, -ENOENT (none), -EIO. */

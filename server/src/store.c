@@ -209,6 +209,20 @@ static const char *const migrations[] = {
 	" action TEXT NOT NULL,"
 	" target TEXT,"
 	" detail TEXT);",
+	/*
+	 * 5: the broker's clients (devices.c): MQTT user name and the Mosquitto
+	 * password hash of each kiosk, sensor, gateway, bridge and the server;
+	 * the broker's password and ACL files are generated from it.
+	 */
+	"CREATE TABLE devices ("
+	" id TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('server', 'kiosk', 'sensor', 'sensord', 'bridge')),"
+	" block TEXT,"                        /* no foreign key: blocks may come later */
+	" sensors TEXT NOT NULL DEFAULT '',"  /* sensord: comma-separated sensor ids */
+	" prefix TEXT NOT NULL DEFAULT '',"   /* bridge: its own topic prefix */
+	" username TEXT NOT NULL UNIQUE,"
+	" pwhash TEXT NOT NULL,"              /* $7$ PBKDF2-SHA512, as in mosquitto_passwd */
+	" created_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 static const char *const kind_tables[STORE_N_KINDS] = {

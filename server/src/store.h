@@ -33,7 +33,7 @@ enum store_kind {
 };
 
 /* The schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* One block row. Strings are owned by the struct; release with store_block_release. */
 struct store_block {

@@ -451,13 +451,13 @@ static void block_page(struct wreq *r, const struct store_block *b, const struct
 		if (json_array_size(lists[i]) == 0) {
 			html_fmt(&h, "<p>No %s.</p>", k->plural);
 		} else {
-			html_raw(&h, "<table><thead><tr>");
+			html_fmt(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table><thead><tr>", k->heading);
 			for (int c = 0; c < 4 && headers[i][c] != NULL; c++)
 				html_fmt(&h, "<th scope=\"col\">%s</th>", headers[i][c]);
 			html_raw(&h, "<th scope=\"col\">Change</th></tr></thead><tbody>");
 			json_array_foreach(lists[i], idx, item)
 				item_row(&h, r, k, item);
-			html_raw(&h, "</tbody></table>");
+			html_raw(&h, "</tbody></table></div>");
 		}
 		html_fmt(&h, "<h3>Add a %s</h3>", k->singular);
 		snprintf(action, sizeof(action), "/staff/blocks/%s/%s", b->id, k->plural);
@@ -784,13 +784,14 @@ static void inbox(struct wreq *r)
 	choice_select(&h, "status", "Status", complaint_statuses, complaint_n_statuses, status,
 		      "Any");
 	html_raw(&h, "<button type=\"submit\">Show</button></form>"
+		     "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Complaints\">"
 		     "<table><thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Received</th>"
 		     "<th scope=\"col\">Block</th><th scope=\"col\">About</th>"
 		     "<th scope=\"col\">Status</th><th scope=\"col\">Responses</th></tr></thead><tbody>");
 	store_lock(r->w->store);
 	ret = complaints_foreach(r->w->complaints, &f, inbox_row, &h);
 	store_unlock(r->w->store);
-	html_raw(&h, "</tbody></table>");
+	html_raw(&h, "</tbody></table></div>");
 	if (ret < 0)
 		html_raw(&h, "<p class=\"error\">The list could not be read completely.</p>");
 	web_page_end(r, &h, 200);
@@ -1206,13 +1207,14 @@ static void audit_page(struct wreq *r)
 	struct html h;
 
 	web_page_begin(r, &h, "Audit log");
-	html_raw(&h, "<h1>Audit log</h1><p>The latest 500 changes.</p><table><thead><tr>"
+	html_raw(&h, "<h1>Audit log</h1><p>The latest 500 changes.</p><div class=\"scroll\" "
+		     "tabindex=\"0\" role=\"region\" aria-label=\"Audit log\"><table><thead><tr>"
 		     "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
 		     "<th scope=\"col\">Item</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
 	store_lock(r->w->store);
 	users_audit_foreach(r->w->users, 500, audit_row, &h);
 	store_unlock(r->w->store);
-	html_raw(&h, "</tbody></table>");
+	html_raw(&h, "</tbody></table></div>");
 	web_page_end(r, &h, 200);
 }
 

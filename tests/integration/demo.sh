@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 it_setup
 unset DISPLAY WAYLAND_DISPLAY
+# Yesterday's simulated day: every door event and noise period is already in the past.
+SITEBOARD_DEMO_DAY=$(TZ=Europe/London date -d yesterday +%F) \
 SITEBOARD_DEMO_SECONDS=120 SITEBOARD_DEMO_DIR="$WORK/demo" \
 	"$SRC/packaging/demo/run" "$(dirname "$BIN")" >"$WORK/demo.log" 2>&1 &
 PIDS+=($!)
@@ -21,4 +23,10 @@ before=$(stat -c %y "$WORK/demo/kiosk.png")
 wait_for 10 "the kiosk to redraw" bash -c "[ \"\$(stat -c %y '$WORK/demo/kiosk.png')\" != '$before' ]"
 sleep 0.3
 expect_ocr "$WORK/demo/kiosk.png" "Lift out of service"
+log "the simulated day's sensors cause breaches, as the demo says"
+breaches() { (. "$WORK/demo/env" && curl -sS -H "Authorization: Bearer $SITEBOARD_TOKEN" "$SITEBOARD_SERVER/api/v1/breaches"); }
+wait_for 60 "an out_of_hours_access breach from the gate opened at 07:40" \
+	bash -c "$(declare -f breaches); WORK=$WORK; breaches | jq -e '.breaches|map(.rule)|index(\"out_of_hours_access\") != null'"
+wait_for 60 "an out_of_hours_noise breach from the early noise" \
+	bash -c "$(declare -f breaches); WORK=$WORK; breaches | jq -e '.breaches|map(.rule)|index(\"out_of_hours_noise\") != null'"
 echo "PASS: $TEST_NAME"

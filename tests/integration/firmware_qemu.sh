@@ -32,17 +32,17 @@ n=$(grep -c '^HELLO' "$WORK/frames.log")
 sleep 6
 [ "$(grep -c '^HELLO' "$WORK/frames.log")" = "$n" ] || fail "HELLO still retransmitted after its ACK"
 
-# Nothing but the HELLO is ACKed here, so frames come again: count each seq once.
-noise() { grep '^NOISE' "$WORK/frames.log" | awk '!seen[$3]++'; }
-export -f noise
-export WORK
+# Nothing but the HELLO is ACKed here, so frames come again: pick them by seq.
+seqs() { sed -n 's/^[A-Z]* node=1 seq=\([0-9]*\) .*/\1/p' "$WORK/frames.log"; }
+noise_seq() { grep "^NOISE node=1 seq=$1 " "$WORK/frames.log" | head -1; }
 
 log "a 94.00 dB 1 kHz tone: LAeq measured on the node"
 "$BIN/sblink-frame" tone 9400 >&4
-start=$(noise | wc -l)
-# the period under way when the tone started is mixed: wait for two more
-wait_for 30 "two noise periods with the tone" bash -c "[ \$(noise | wc -l) -ge $((start + 2)) ]"
-line=$(noise | sed -n "$((start + 2))p")
+last=$(seqs | sort -n | tail -1)
+# the period under way (or just ended, not yet seen) is mixed: take the third from now
+want=$((last + 3))
+wait_for 40 "noise period $want" grep -q "^NOISE node=1 seq=$want " "$WORK/frames.log"
+line=$(noise_seq "$want")
 laeq=$(sed 's/.* laeq=\(-\?[0-9]*\).*/\1/' <<<"$line")
 err=$((laeq > 9400 ? laeq - 9400 : 9400 - laeq))
 log "LAeq $laeq (hundredths of a dB) for a 9400 tone: error $err"

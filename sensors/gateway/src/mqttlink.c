@@ -194,7 +194,8 @@ int mqttlink_open(const struct mqttlink_options *opt, struct mqttlink **out)
 		}
 	}
 	if (opt->cafile) {
-		rc = mosquitto_tls_set(l->mosq, opt->cafile, NULL, NULL, NULL, NULL);
+		rc = mosquitto_tls_set(l->mosq, opt->cafile, NULL, opt->certfile, opt->keyfile,
+				       NULL);
 		if (rc != MOSQ_ERR_SUCCESS) {
 			log_error("mqtt: cafile %s: %s", opt->cafile, mosquitto_strerror(rc));
 			goto fail;

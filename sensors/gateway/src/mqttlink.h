@@ -19,6 +19,7 @@ struct mqttlink_options {
 	const char *host; /* all borrowed for the duration of mqttlink_open */
 	int port;
 	const char *username, *password, *cafile;
+	const char *certfile, *keyfile; /* optional, with cafile: TLS client certificate */
 	const char *client_id;
 	const char *will_topic; /* retained, QoS 1 */
 	const char *will_payload;

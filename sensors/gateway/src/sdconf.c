@@ -230,7 +230,7 @@ int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
 
 	c->port = 1883;
 	c->queue_max = 100000;
-	c->heartbeat_s = 300;
+	c->heartbeat_s = 60; /* the server calls a sensor offline after 3 missed (its [sensors] heartbeat_s, default 60) */
 	ret = -ENOMEM;
 	c->host = strdup("localhost");
 	c->id = strdup("sensord");
@@ -241,6 +241,8 @@ int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
 	keys[n++] = KEY("mqtt", "username", CONFIG_STRING, &c->username, false, 0, 0);
 	keys[n++] = KEY("mqtt", "password", CONFIG_STRING, &c->password, false, 0, 0);
 	keys[n++] = KEY("mqtt", "cafile", CONFIG_STRING, &c->cafile, false, 0, 0);
+	keys[n++] = KEY("mqtt", "certfile", CONFIG_STRING, &c->certfile, false, 0, 0);
+	keys[n++] = KEY("mqtt", "keyfile", CONFIG_STRING, &c->keyfile, false, 0, 0);
 	keys[n++] = KEY("mqtt", "client_id", CONFIG_STRING, &c->client_id, false, 0, 0);
 	keys[n++] = KEY("sensord", "site", CONFIG_STRING, &c->site, true, 0, 0);
 	keys[n++] = KEY("sensord", "block", CONFIG_STRING, &c->block, true, 0, 0);
@@ -323,6 +325,8 @@ void sdconf_release(struct sdconf *c)
 	free(c->username);
 	free(c->password);
 	free(c->cafile);
+	free(c->certfile);
+	free(c->keyfile);
 	free(c->client_id);
 	free(c->site);
 	free(c->block);

@@ -56,6 +56,7 @@ struct sdconf {
 	char *host;
 	long port;
 	char *username, *password, *cafile, *client_id;
+	char *certfile, *keyfile;
 	char *site, *block, *id, *queue, *log_level;
 	long queue_max;
 	long heartbeat_s;

@@ -10,19 +10,43 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+
 #include "siteboard/topic.h"
 
 #define ID_RULE "[a-z0-9-]{1,40}"
 #define SERVER_MAX 1000
+#define MAX_OPTIONS 32    /* --FIELD options on one line */
+#define OPTION_NAME_MAX 64
+#define NUMBER_DIGITS_MAX 10 /* limit, offset */
+#define ROW_ID_DIGITS_MAX 18 /* a database row id fits an int64 */
 
 struct action_name {
 	const char *name;
 	enum cli_action action;
+	unsigned bit; /* enum resource_action */
 };
 
 static const struct action_name actions[] = {
-	{"list", CLI_LIST}, {"add", CLI_ADD},       {"show", CLI_SHOW},
-	{"update", CLI_UPDATE}, {"remove", CLI_REMOVE},
+	{"list", CLI_LIST, RESOURCE_LIST},       {"add", CLI_ADD, RESOURCE_ADD},
+	{"show", CLI_SHOW, RESOURCE_SHOW},       {"update", CLI_UPDATE, RESOURCE_UPDATE},
+	{"remove", CLI_REMOVE, RESOURCE_REMOVE},
+};
+
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+/*
+ * A --FIELD option, kept until the whole line is read: which fields exist
+ * depends on the action, which may come later on the line.
+ */
+struct pending {
+	char name[OPTION_NAME_MAX];
+	const char *value; /* borrowed from argv */
+};
+
+struct pending_list {
+	struct pending v[MAX_OPTIONS];
+	size_t n;
 };
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
@@ -40,6 +64,19 @@ static int fail(char *err, size_t err_len, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* Append s to buf[0..n) at *used. @retval 0, -ENOSPC (buf holds what fitted) */
+static int append(char *buf, size_t n, size_t *used, const char *s)
+{
+	int len = snprintf(buf + *used, n - *used, "%s", s);
+
+	if (len < 0 || (size_t)len >= n - *used) {
+		*used = n - 1;
+		return -ENOSPC;
+	}
+	*used += (size_t)len;
+	return 0;
+}
+
 static const char *resource_names(char *buf, size_t n)
 {
 	size_t count = 0;
@@ -47,15 +84,33 @@ static const char *resource_names(char *buf, size_t n)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < count && used < n; i++) {
-		int len = snprintf(buf + used, n - used, "%s, ", all[i].name);
-
-		if (len < 0)
-			break;
-		used += (size_t)len;
+	for (size_t i = 0; i < count; i++) {
+		if (append(buf, n, &used, all[i].name) != 0 || append(buf, n, &used, ", ") != 0)
+			return buf;
 	}
-	if (used < n)
-		snprintf(buf + used, n - used, "board");
+	append(buf, n, &used, "board");
+	return buf;
+}
+
+/* "list, show, ack": the actions r allows, standard ones first. */
+static const char *action_names(const struct resource *r, char *buf, size_t n)
+{
+	size_t used = 0;
+	const char *sep = "";
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		if ((r->actions & actions[i].bit) == 0)
+			continue;
+		if (append(buf, n, &used, sep) != 0 || append(buf, n, &used, actions[i].name) != 0)
+			return buf;
+		sep = ", ";
+	}
+	for (size_t i = 0; i < r->n_verbs; i++) {
+		if (append(buf, n, &used, sep) != 0 || append(buf, n, &used, r->verbs[i].name) != 0)
+			return buf;
+		sep = ", ";
+	}
 	return buf;
 }
 
@@ -70,6 +125,33 @@ int cli_parse_bool(const char *s, bool *out)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* 1 to max decimal digits; no leading zero when positive is set. */
+static bool digits_ok(const char *s, size_t max, bool positive)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || (positive && s[0] == '0'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/* An item id as r's URLs take it. */
+static bool id_ok(const struct resource *r, const char *id)
+{
+	if (r->id_kind == RESOURCE_ID_NUMBER)
+		return digits_ok(id, ROW_ID_DIGITS_MAX, true);
+	return topic_id_valid(id);
+}
+
+static const char *id_rule(const struct resource *r)
+{
+	return r->id_kind == RESOURCE_ID_NUMBER ? "a whole number from 1" : ID_RULE;
 }
 
 static bool choice_ok(const struct resource_field *f, const char *value)
@@ -96,15 +178,29 @@ static int check_value(const struct resource *r, const struct resource_field *f,
 	if (probe == NULL)
 		return fail(err, err_len, "--%s for %s is not valid UTF-8", f->name, r->name);
 	json_decref(probe);
-	if (f->type == RESOURCE_BOOL && cli_parse_bool(value, &b) != 0)
-		return fail(err, err_len, "--%s for %s must be yes, no, true or false, not '%s'",
-			    f->name, r->name, value);
+	switch (f->type) {
+	case RESOURCE_BOOL:
+		if (cli_parse_bool(value, &b) != 0)
+			return fail(err, err_len,
+				    "--%s for %s must be yes, no, true or false, not '%s'", f->name,
+				    r->name, value);
+		break;
+	case RESOURCE_ID:
+		if (!topic_id_valid(value))
+			return fail(err, err_len, "--%s '%s' is not a valid id (" ID_RULE ")",
+				    f->name, value);
+		break;
+	case RESOURCE_NUMBER:
+		if (!digits_ok(value, NUMBER_DIGITS_MAX, false))
+			return fail(err, err_len, "--%s for %s must be a whole number, not '%s'",
+				    f->name, r->name, value);
+		break;
+	case RESOURCE_STRING:
+		break;
+	}
 	if (!choice_ok(f, value))
 		return fail(err, err_len, "--%s for %s must be %s, not '%s'", f->name, r->name,
 			    f->hint, value);
-	if (f->id && !topic_id_valid(value))
-		return fail(err, err_len, "--%s '%s' is not a valid id (" ID_RULE ")", f->name,
-			    value);
 	return 0;
 }
 
@@ -134,10 +230,30 @@ static int global_option(struct cli_cmd *cmd, const char *name, const char ***sl
 	return 0;
 }
 
+static int find_action(struct cli_cmd *cmd, const char *arg, char *err, size_t err_len)
+{
+	char names[128];
+
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		if (strcmp(actions[i].name, arg) == 0 &&
+		    (cmd->res->actions & actions[i].bit) != 0) {
+			cmd->action = actions[i].action;
+			return 0;
+		}
+	}
+	cmd->verb = resource_verb_find(cmd->res, arg);
+	if (cmd->verb != NULL) {
+		cmd->action = CLI_VERB;
+		return 0;
+	}
+	return fail(err, err_len, "unknown action '%s' for %s (one of: %s)", arg, cmd->res->name,
+		    action_names(cmd->res, names, sizeof(names)));
+}
+
 static int positional(struct cli_cmd *cmd, const char *arg, size_t *n_pos, char *err,
 		      size_t err_len)
 {
-	char names[128];
+	char names[256];
 	size_t n = (*n_pos)++;
 
 	if (n == 0) {
@@ -157,19 +273,10 @@ static int positional(struct cli_cmd *cmd, const char *arg, size_t *n_pos, char 
 		cmd->block = arg;
 		return 0;
 	}
-	if (n == 1) {
-		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-			if (strcmp(actions[i].name, arg) == 0) {
-				cmd->action = actions[i].action;
-				return 0;
-			}
-		}
-		return fail(err, err_len,
-			    "unknown action '%s' for %s (one of: list, add, show, update, remove)",
-			    arg, cmd->res->name);
-	}
+	if (n == 1)
+		return find_action(cmd, arg, err, err_len);
 	if (n == 2 && (cmd->action == CLI_SHOW || cmd->action == CLI_UPDATE ||
-		       cmd->action == CLI_REMOVE)) {
+		       cmd->action == CLI_REMOVE || cmd->action == CLI_VERB)) {
 		cmd->id = arg;
 		return 0;
 	}
@@ -177,35 +284,26 @@ static int positional(struct cli_cmd *cmd, const char *arg, size_t *n_pos, char 
 }
 
 /* Handle "--name[=value]" at argv[*i]; advances *i past a separate value. */
-static int option(struct cli_cmd *cmd, int argc, char *const argv[], int *i, char *err,
-		  size_t err_len)
+static int option(struct cli_cmd *cmd, struct pending_list *pl, int argc, char *const argv[],
+		  int *i, char *err, size_t err_len)
 {
 	const char *arg = argv[*i] + 2;
 	const char *eq = strchr(arg, '=');
-	char name[64];
+	char name[OPTION_NAME_MAX];
 	size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
 	const char *value = eq != NULL ? eq + 1 : NULL;
 	const char **slot = NULL;
-	int idx = -1;
-	char list[160];
+	bool global = false;
 
 	if (name_len == 0 || name_len >= sizeof(name))
 		return fail(err, err_len, "unknown option '%s'", argv[*i]);
 	memcpy(name, arg, name_len);
 	name[name_len] = '\0';
 
-	if (global_option(cmd, name, &slot) != 0) {
-		if (cmd->res == NULL)
-			return fail(err, err_len, "unknown option --%s", name);
-		idx = resource_field_index(cmd->res, name);
-		if (idx < 0)
-			return fail(err, err_len, "unknown field --%s for %s (fields: %s)", name,
-				    cmd->res->name,
-				    resource_field_list(cmd->res, list, sizeof(list)));
-		slot = &cmd->values[idx];
-	}
-
-	if (slot == NULL) {
+	global = global_option(cmd, name, &slot) == 0;
+	if (!global && cmd->res == NULL)
+		return fail(err, err_len, "unknown option --%s", name);
+	if (global && slot == NULL) {
 		if (value != NULL)
 			return fail(err, err_len, "--%s takes no value", name);
 		return 0;
@@ -216,15 +314,119 @@ static int option(struct cli_cmd *cmd, int argc, char *const argv[], int *i, cha
 		*i += 1;
 		value = argv[*i];
 	}
-	if (*slot != NULL)
-		return fail(err, err_len, "--%s given twice", name);
-	if (idx >= 0) {
-		int rc = check_value(cmd->res, &cmd->res->fields[idx], value, err, err_len);
+	if (global) {
+		if (*slot != NULL)
+			return fail(err, err_len, "--%s given twice", name);
+		*slot = value;
+		return 0;
+	}
+	if (pl->n == MAX_OPTIONS)
+		return fail(err, err_len, "too many options");
+	memcpy(pl->v[pl->n].name, name, name_len + 1);
+	pl->v[pl->n].value = value;
+	pl->n++;
+	return 0;
+}
 
+const struct resource_field *cli_fields(const struct cli_cmd *cmd, size_t *n)
+{
+	const struct resource *r = cmd->res;
+
+	*n = 0;
+	if (r == NULL)
+		return NULL;
+	switch (cmd->action) {
+	case CLI_LIST:
+		*n = r->n_filters;
+		return r->filters;
+	case CLI_ADD:
+	case CLI_UPDATE:
+		*n = r->n_fields;
+		return r->fields;
+	case CLI_VERB:
+		if (cmd->verb == NULL)
+			return NULL;
+		*n = cmd->verb->n_fields;
+		return cmd->verb->fields;
+	case CLI_NONE:
+	case CLI_SHOW:
+	case CLI_REMOVE:
+	case CLI_BOARD:
+		break;
+	}
+	return NULL;
+}
+
+const char *cli_action_name(const struct cli_cmd *cmd)
+{
+	if (cmd->action == CLI_VERB)
+		return cmd->verb != NULL ? cmd->verb->name : "";
+	if (cmd->action == CLI_BOARD)
+		return "board";
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		if (actions[i].action == cmd->action)
+			return actions[i].name;
+	}
+	return "";
+}
+
+/* Put each pending --FIELD into cmd->values, now that the action is known. */
+static int resolve_fields(struct cli_cmd *cmd, const struct pending_list *pl, char *err,
+			  size_t err_len)
+{
+	const struct resource *r = cmd->res;
+	size_t n = 0;
+	const struct resource_field *fields = cli_fields(cmd, &n);
+	const char *what = cli_action_name(cmd);
+	bool body = cmd->action == CLI_ADD || cmd->action == CLI_UPDATE;
+	const char *word = cmd->action == CLI_LIST ? "filter" : "option";
+	char list[256];
+
+	for (size_t i = 0; i < pl->n; i++) {
+		const char *name = pl->v[i].name;
+		int idx = resource_field_index(fields, n, name);
+		int rc = 0;
+
+		if (n == 0)
+			return fail(err, err_len, "%s %s takes no --FIELD options", r->name, what);
+		if (idx < 0 && body)
+			return fail(err, err_len, "unknown field --%s for %s (fields: %s)", name,
+				    r->name, resource_field_list(fields, n, list, sizeof(list)));
+		if (idx < 0)
+			return fail(err, err_len, "unknown %s --%s for %s %s (%ss: %s)", word, name,
+				    r->name, what, word,
+				    resource_field_list(fields, n, list, sizeof(list)));
+		if (cmd->values[idx] != NULL)
+			return fail(err, err_len, "--%s given twice", name);
+		rc = check_value(r, &fields[idx], pl->v[i].value, err, err_len);
 		if (rc != 0)
 			return rc;
+		cmd->values[idx] = pl->v[i].value;
 	}
-	*slot = value;
+	return 0;
+}
+
+/*
+ * --block B of a resource that is not inside a block is its field or filter
+ * "block" (sensors add, breaches list), if the action has one.
+ */
+static int place_block(struct cli_cmd *cmd, char *err, size_t err_len)
+{
+	size_t n = 0;
+	const struct resource_field *fields = cli_fields(cmd, &n);
+	int idx = resource_field_index(fields, n, "block");
+	int rc = 0;
+
+	if (cmd->block == NULL || cmd->res->item)
+		return 0;
+	if (idx < 0)
+		return fail(err, err_len, "%s %s takes no --block", cmd->res->name,
+			    cli_action_name(cmd));
+	rc = check_value(cmd->res, &fields[idx], cmd->block, err, err_len);
+	if (rc != 0)
+		return rc;
+	cmd->values[idx] = cmd->block;
+	cmd->block = NULL;
 	return 0;
 }
 
@@ -240,57 +442,59 @@ static bool any_field(const struct cli_cmd *cmd)
 static int check_block(const struct cli_cmd *cmd, char *err, size_t err_len)
 {
 	const struct resource *r = cmd->res;
-	const char *what = cmd->action == CLI_LIST ? "list" : "add";
 
-	if (!r->item) {
-		if (cmd->block != NULL)
-			return fail(err, err_len, "blocks %s takes no --block", what);
-		return 0;
-	}
+	if (!r->item)
+		return 0; /* place_block has taken or refused --block */
 	if (cmd->block == NULL)
-		return fail(err, err_len, "%s %s needs --block BLOCK", r->name, what);
+		return fail(err, err_len, "%s %s needs --block BLOCK", r->name,
+			    cli_action_name(cmd));
 	if (!topic_id_valid(cmd->block))
 		return fail(err, err_len, "'%s' is not a valid block id (" ID_RULE ")", cmd->block);
+	return 0;
+}
+
+static int check_required(const struct cli_cmd *cmd, char *err, size_t err_len)
+{
+	size_t n = 0;
+	const struct resource_field *fields = cli_fields(cmd, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (fields[i].required && cmd->values[i] == NULL)
+			return fail(err, err_len, "%s %s needs --%s", cmd->res->name,
+				    cli_action_name(cmd), fields[i].name);
+	}
 	return 0;
 }
 
 static int check_action(const struct cli_cmd *cmd, char *err, size_t err_len)
 {
 	const struct resource *r = cmd->res;
+	const char *what = cli_action_name(cmd);
 	int rc = 0;
 
 	switch (cmd->action) {
 	case CLI_LIST:
-		if (any_field(cmd))
-			return fail(err, err_len, "%s list takes no --FIELD options", r->name);
 		return check_block(cmd, err, err_len);
 	case CLI_ADD:
 		rc = check_block(cmd, err, err_len);
 		if (rc != 0)
 			return rc;
-		for (size_t i = 0; i < r->n_fields; i++) {
-			if (r->fields[i].required && cmd->values[i] == NULL)
-				return fail(err, err_len, "%s add needs --%s", r->name,
-					    r->fields[i].name);
-		}
-		return 0;
+		return check_required(cmd, err, err_len);
 	case CLI_SHOW:
 	case CLI_UPDATE:
 	case CLI_REMOVE:
+	case CLI_VERB:
 		if (cmd->id == NULL)
-			return fail(err, err_len, "%s %s needs an ID", r->name,
-				    actions[cmd->action - CLI_LIST].name);
-		if (!topic_id_valid(cmd->id))
-			return fail(err, err_len, "'%s' is not a valid id (" ID_RULE ")", cmd->id);
+			return fail(err, err_len, "%s %s needs an ID", r->name, what);
+		if (!id_ok(r, cmd->id))
+			return fail(err, err_len, "'%s' is not a valid id (%s)", cmd->id,
+				    id_rule(r));
 		if (cmd->block != NULL)
-			return fail(err, err_len, "%s %s takes no --block", r->name,
-				    actions[cmd->action - CLI_LIST].name);
-		if (cmd->action != CLI_UPDATE) {
-			if (any_field(cmd))
-				return fail(err, err_len, "%s %s takes no --FIELD options",
-					    r->name, actions[cmd->action - CLI_LIST].name);
+			return fail(err, err_len, "%s %s takes no --block", r->name, what);
+		if (cmd->action == CLI_VERB)
+			return check_required(cmd, err, err_len);
+		if (cmd->action != CLI_UPDATE)
 			return 0;
-		}
 		if (!any_field(cmd))
 			return fail(err, err_len, "%s update needs at least one --FIELD", r->name);
 		for (size_t i = 0; i < r->n_fields; i++) {
@@ -308,8 +512,10 @@ static int check_action(const struct cli_cmd *cmd, char *err, size_t err_len)
 
 int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd, char *err, size_t err_len)
 {
+	struct pending_list pl = {.n = 0};
 	size_t n_pos = 0;
 	bool options_done = false;
+	char names[128];
 	int rc = 0;
 
 	memset(cmd, 0, sizeof(*cmd));
@@ -322,7 +528,7 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd, char *err, size
 		if (!options_done && strcmp(arg, "--") == 0) {
 			options_done = true;
 		} else if (!options_done && strncmp(arg, "--", 2) == 0) {
-			rc = option(cmd, argc, argv, &i, err, err_len);
+			rc = option(cmd, &pl, argc, argv, &i, err, err_len);
 		} else if (!options_done && (strcmp(arg, "-q") == 0)) {
 			cmd->quiet = true;
 		} else if (!options_done && (strcmp(arg, "-h") == 0)) {
@@ -351,9 +557,14 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd, char *err, size
 		return 0;
 	}
 	if (cmd->action == CLI_NONE)
-		return fail(err, err_len, "missing ACTION for %s (list, add, show, update, remove)",
-			    cmd->res->name);
-	return check_action(cmd, err, err_len);
+		return fail(err, err_len, "missing ACTION for %s (%s)", cmd->res->name,
+			    action_names(cmd->res, names, sizeof(names)));
+	rc = resolve_fields(cmd, &pl, err, err_len);
+	if (rc == 0)
+		rc = place_block(cmd, err, err_len);
+	if (rc == 0)
+		rc = check_action(cmd, err, err_len);
+	return rc;
 }
 
 static bool server_ok(const char *s)
@@ -410,6 +621,7 @@ const char *cli_method(const struct cli_cmd *cmd)
 {
 	switch (cmd->action) {
 	case CLI_ADD:
+	case CLI_VERB:
 		return "POST";
 	case CLI_UPDATE:
 		return "PUT";
@@ -424,42 +636,98 @@ const char *cli_method(const struct cli_cmd *cmd)
 	return "GET";
 }
 
-static int path_fmt(char *buf, size_t n, const char *a, const char *b, const char *c)
+/* "?a=1&b=x%20y": the list filters given, in table order. */
+static int append_query(const struct cli_cmd *cmd, char *buf, size_t n, size_t *used)
 {
-	int len = snprintf(buf, n, "/api/v1/%s%s%s%s%s", a, b ? "/" : "", b ? b : "",
-			   c ? "/" : "", c ? c : "");
+	const struct resource *r = cmd->res;
+	const char *sep = "?";
+	int rc = 0;
 
-	if (len < 0)
-		return -EINVAL;
-	if ((size_t)len >= n)
-		return -ENOSPC;
-	return 0;
+	for (size_t i = 0; i < r->n_filters && rc == 0; i++) {
+		const struct resource_field *f = &r->filters[i];
+		const char *value = cmd->values[i];
+		char *esc = NULL;
+		bool b = false;
+
+		if (value == NULL || value[0] == '\0')
+			continue;
+		if (f->type == RESOURCE_BOOL) {
+			if (cli_parse_bool(value, &b) != 0)
+				return -EINVAL;
+			value = b ? "true" : "false";
+		}
+		esc = curl_easy_escape(NULL, value, 0); /* the handle is ignored since 7.82 */
+		if (esc == NULL)
+			return -ENOMEM;
+		rc = append(buf, n, used, sep);
+		if (rc == 0)
+			rc = append(buf, n, used, f->name);
+		if (rc == 0)
+			rc = append(buf, n, used, "=");
+		if (rc == 0)
+			rc = append(buf, n, used, esc);
+		curl_free(esc);
+		sep = "&";
+	}
+	return rc;
 }
 
 int cli_path(const struct cli_cmd *cmd, char *buf, size_t n)
 {
 	const struct resource *r = cmd->res;
+	size_t used = 0;
+	int rc = 0;
 
+	if (n == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	rc = append(buf, n, &used, "/api/v1/");
 	switch (cmd->action) {
 	case CLI_BOARD:
 		if (!topic_id_valid(cmd->block))
 			return -EINVAL;
-		return path_fmt(buf, n, "blocks", cmd->block, "board");
+		if (rc == 0)
+			rc = append(buf, n, &used, "blocks/");
+		if (rc == 0)
+			rc = append(buf, n, &used, cmd->block);
+		if (rc == 0)
+			rc = append(buf, n, &used, "/board");
+		return rc;
 	case CLI_LIST:
 	case CLI_ADD:
-		if (r == NULL)
+		if (r == NULL || (r->item && !topic_id_valid(cmd->block)))
 			return -EINVAL;
-		if (!r->item)
-			return path_fmt(buf, n, r->name, NULL, NULL);
-		if (!topic_id_valid(cmd->block))
-			return -EINVAL;
-		return path_fmt(buf, n, "blocks", cmd->block, r->name);
+		if (rc == 0 && r->item) {
+			rc = append(buf, n, &used, "blocks/");
+			if (rc == 0)
+				rc = append(buf, n, &used, cmd->block);
+			if (rc == 0)
+				rc = append(buf, n, &used, "/");
+		}
+		if (rc == 0)
+			rc = append(buf, n, &used, r->path);
+		if (rc == 0 && cmd->action == CLI_LIST)
+			rc = append_query(cmd, buf, n, &used);
+		return rc;
 	case CLI_SHOW:
 	case CLI_UPDATE:
 	case CLI_REMOVE:
-		if (r == NULL || !topic_id_valid(cmd->id))
+	case CLI_VERB:
+		if (r == NULL || cmd->id == NULL || !id_ok(r, cmd->id) ||
+		    (cmd->action == CLI_VERB && cmd->verb == NULL))
 			return -EINVAL;
-		return path_fmt(buf, n, r->name, cmd->id, NULL);
+		if (rc == 0)
+			rc = append(buf, n, &used, r->path);
+		if (rc == 0)
+			rc = append(buf, n, &used, "/");
+		if (rc == 0)
+			rc = append(buf, n, &used, cmd->id);
+		if (rc == 0 && cmd->action == CLI_VERB) {
+			rc = append(buf, n, &used, "/");
+			if (rc == 0)
+				rc = append(buf, n, &used, cmd->verb->segment);
+		}
+		return rc;
 	case CLI_NONE:
 		break;
 	}
@@ -480,27 +748,28 @@ static json_t *field_json(const struct resource_field *f, const char *value)
 
 int cli_build_body(const struct cli_cmd *cmd, json_t **out)
 {
-	const struct resource *r = cmd->res;
+	size_t n = 0;
+	const struct resource_field *fields = cli_fields(cmd, &n);
 	json_t *body = NULL;
 	json_t *v = NULL;
 	int rc = 0;
 
 	*out = NULL;
-	if (cmd->action != CLI_ADD && cmd->action != CLI_UPDATE)
+	if (cmd->action != CLI_ADD && cmd->action != CLI_UPDATE && cmd->action != CLI_VERB)
 		return 0;
-	if (r == NULL)
+	if (cmd->res == NULL || (cmd->action == CLI_VERB && cmd->verb == NULL))
 		return -EINVAL;
 	body = json_object();
 	if (body == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->n_fields; i++) {
-		const struct resource_field *f = &r->fields[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct resource_field *f = &fields[i];
 		const char *value = cmd->values[i];
 
 		if (value == NULL)
 			continue;
 		if (value[0] == '\0' && !f->required) {
-			if (cmd->action == CLI_ADD)
+			if (cmd->action != CLI_UPDATE)
 				continue;
 			v = json_null();
 		} else if (value[0] == '\0' && f->type == RESOURCE_BOOL) {
@@ -528,7 +797,7 @@ out:
 
 void cli_usage(FILE *f)
 {
-	char names[128];
+	char names[256];
 
 	fprintf(f,
 		"usage: siteboardctl [--server URL] [--token TOKEN] [--json | -q] RESOURCE ACTION [ARGS]\n"
@@ -538,12 +807,15 @@ void cli_usage(FILE *f)
 		"Admin client of the siteboard server's HTTP API (/api/v1).\n"
 		"\n"
 		"RESOURCE: %s\n"
-		"ACTION:\n"
-		"  list [--block B]                 blocks: all; others need --block B\n"
-		"  add [--block B] --FIELD VALUE ... items need --block B\n"
+		"ACTION (each resource allows some; RESOURCE --help lists them):\n"
+		"  list [--block B] [--FILTER VALUE ...]\n"
+		"                                   board items need --block B; filters: a query\n"
+		"  add [--block B] --FIELD VALUE ... board items need --block B\n"
 		"  show ID\n"
 		"  update ID --FIELD VALUE ...      only the fields given; --FIELD \"\" clears one\n"
 		"  remove ID\n"
+		"  breaches ack ID --note TEXT      acknowledge a breach\n"
+		"  complaints respond ID --text TEXT [--channel C]\n"
 		"board BLOCK prints the block's current board as JSON.\n"
 		"\n"
 		"Options:\n"
@@ -551,29 +823,83 @@ void cli_usage(FILE *f)
 		"  --token TOKEN  API token (default $SITEBOARD_TOKEN; required)\n"
 		"  --json         print the server's JSON answer\n"
 		"  -q, --quiet    print only ids (add: the new id)\n"
-		"  -h, --help     this help; RESOURCE --help lists its fields\n"
+		"  -h, --help     this help; RESOURCE --help lists its actions and fields\n"
 		"  --version      print the version\n"
 		"\n"
 		"Exit status: 0 success, 1 server or connection error, 2 usage error.\n",
 		resource_names(names, sizeof(names)));
 }
 
-void cli_resource_usage(FILE *f, const struct resource *r)
+static void field_lines(FILE *f, const struct resource_field *fields, size_t n)
 {
-	const char *block = r->item ? " --block B" : "";
-
-	fprintf(f,
-		"usage: siteboardctl %s list%s\n"
-		"       siteboardctl %s add%s --FIELD VALUE ...\n"
-		"       siteboardctl %s show ID\n"
-		"       siteboardctl %s update ID --FIELD VALUE ...\n"
-		"       siteboardctl %s remove ID\n"
-		"\nFields of a %s (* required on add):\n",
-		r->name, block, r->name, block, r->name, r->name, r->name, r->one);
-	for (size_t i = 0; i < r->n_fields; i++) {
-		const struct resource_field *fl = &r->fields[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct resource_field *fl = &fields[i];
 
 		fprintf(f, "  --%-10s %c %s\n", fl->name, fl->required ? '*' : ' ', fl->hint);
 	}
-	fprintf(f, "\nOn update, --FIELD \"\" clears an optional field; the id cannot change.\n");
+}
+
+/* " --note VALUE [--channel VALUE]": a field set as it goes on a usage line. */
+static void field_synopsis(FILE *f, const struct resource_field *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, fields[i].required ? " --%s VALUE" : " [--%s VALUE]", fields[i].name);
+}
+
+void cli_resource_usage(FILE *f, const struct resource *r)
+{
+	const char *block = r->item ? " --block B" : "";
+	const char *lead = "usage:";
+
+	for (size_t i = 0; i < N_ACTIONS; i++) {
+		if ((r->actions & actions[i].bit) == 0)
+			continue;
+		fprintf(f, "%-6s siteboardctl %s %s", lead, r->name, actions[i].name);
+		lead = "";
+		switch (actions[i].action) {
+		case CLI_LIST:
+			fprintf(f, "%s%s\n", block,
+				r->n_filters > 0 ? " [--FILTER VALUE ...]" : "");
+			break;
+		case CLI_ADD:
+			fprintf(f, "%s --FIELD VALUE ...\n", block);
+			break;
+		case CLI_UPDATE:
+			fprintf(f, " ID --FIELD VALUE ...\n");
+			break;
+		case CLI_NONE:
+		case CLI_SHOW:
+		case CLI_REMOVE:
+		case CLI_BOARD:
+		case CLI_VERB:
+			fprintf(f, " ID\n");
+			break;
+		}
+	}
+	for (size_t i = 0; i < r->n_verbs; i++) {
+		fprintf(f, "%-6s siteboardctl %s %s ID", lead, r->name, r->verbs[i].name);
+		field_synopsis(f, r->verbs[i].fields, r->verbs[i].n_fields);
+		fprintf(f, "\n         %s\n", r->verbs[i].hint);
+		lead = "";
+	}
+	if (r->id_kind == RESOURCE_ID_NUMBER)
+		fprintf(f, "\nID is the number the server gave the %s.\n", r->one);
+	else
+		fprintf(f, "\nIDs are " ID_RULE ".\n");
+	if (r->n_fields > 0 && (r->actions & (RESOURCE_ADD | RESOURCE_UPDATE))) {
+		fprintf(f, "\nFields%s:\n",
+			(r->actions & RESOURCE_ADD) ? " (* required on add)" : "");
+		field_lines(f, r->fields, r->n_fields);
+	}
+	if (r->n_filters > 0) {
+		fprintf(f, "\nFilters of list (all optional):\n");
+		field_lines(f, r->filters, r->n_filters);
+	}
+	for (size_t i = 0; i < r->n_verbs; i++) {
+		fprintf(f, "\nOptions of %s (* required):\n", r->verbs[i].name);
+		field_lines(f, r->verbs[i].fields, r->verbs[i].n_fields);
+	}
+	if (r->actions & RESOURCE_UPDATE)
+		fprintf(f, "\nOn update, --FIELD \"\" clears an optional field; "
+			   "the id cannot change.\n");
 }

@@ -142,7 +142,8 @@ static void put_header(FILE *f, const char *name, size_t pad, bool last)
 
 int output_list(FILE *f, const struct resource *r, const json_t *answer, bool quiet)
 {
-	const json_t *items = json_object_get(answer, r->name);
+	const json_t *items = json_object_get(answer, r->list_key);
+	const json_t *total = json_object_get(answer, "total");
 	size_t widths[RESOURCE_MAX_COLUMNS] = {0};
 	size_t n_cols = 0;
 	size_t i = 0;
@@ -157,7 +158,7 @@ int output_list(FILE *f, const struct resource *r, const json_t *answer, bool qu
 	}
 	if (quiet) {
 		json_array_foreach(items, i, item) {
-			put_text(f, cell(item, "id", tmp, sizeof(tmp)), 0, NULL);
+			put_text(f, cell(item, r->key, tmp, sizeof(tmp)), 0, NULL);
 			fputc('\n', f);
 		}
 		return 0;
@@ -195,16 +196,33 @@ int output_list(FILE *f, const struct resource *r, const json_t *answer, bool qu
 		}
 		fputc('\n', f);
 	}
+	if (json_is_integer(total) &&
+	    json_integer_value(total) > (json_int_t)json_array_size(items))
+		fprintf(f, "(%zu of %" JSON_INTEGER_FORMAT
+			   " shown; page with --limit and --offset)\n",
+			json_array_size(items), json_integer_value(total));
 	return 0;
 }
 
 static void put_pair(FILE *f, const char *key, const json_t *v)
 {
 	char tmp[4096];
-	const char *text = value_text(v, tmp, sizeof(tmp));
+	const char *text = NULL;
+	size_t i = 0;
+	const json_t *elem = NULL;
 
 	put_text(f, key, 0, NULL);
 	fputc(':', f);
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		/* a breach's audit, a complaint's responses: one element a line */
+		json_array_foreach(v, i, elem) {
+			fputs("\n  ", f);
+			put_text(f, value_text(elem, tmp, sizeof(tmp)), 0, " ");
+		}
+		fputc('\n', f);
+		return;
+	}
+	text = value_text(v, tmp, sizeof(tmp));
 	if (text[0] != '\0') {
 		fputc(' ', f);
 		put_text(f, text, 0, "\n  ");
@@ -216,7 +234,7 @@ static bool printed_already(const struct resource *r, const char *key)
 {
 	if (strcmp(key, "id") == 0 || strcmp(key, "block") == 0)
 		return true;
-	return r != NULL && resource_field_index(r, key) >= 0;
+	return r != NULL && resource_field_index(r->fields, r->n_fields, key) >= 0;
 }
 
 int output_item(FILE *f, const struct resource *r, const json_t *item, bool quiet)
@@ -240,7 +258,8 @@ int output_item(FILE *f, const struct resource *r, const json_t *item, bool quie
 		put_pair(f, "block", v);
 	for (size_t i = 0; r != NULL && i < r->n_fields; i++) {
 		v = json_object_get(item, r->fields[i].name);
-		if (v != NULL && strcmp(r->fields[i].name, "id") != 0)
+		if (v != NULL && strcmp(r->fields[i].name, "id") != 0 &&
+		    strcmp(r->fields[i].name, "block") != 0)
 			put_pair(f, r->fields[i].name, v);
 	}
 	json_object_foreach((json_t *)item, key, v) {

@@ -22,8 +22,9 @@
 #define OUTPUT_CELL_MAX 40 /* widest table column except the last, in characters */
 
 /*
- * Print a list answer {"<r->name>":[...]}: a header and one row per item
- * with r->columns, or (quiet) one id per line.
+ * Print a list answer {"<r->list_key>":[...]}: a header and one row per item
+ * with r->columns, or (quiet) each item's r->key, one per line. When the
+ * answer's "total" says there are more than it holds, a last line says so.
  * @retval 0, -EINVAL if the answer has not that shape
  */
 int output_list(FILE *f, const struct resource *r, const json_t *answer, bool quiet);

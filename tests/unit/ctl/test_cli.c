@@ -249,6 +249,241 @@ static void expect_usage(const char *want, int argc, char *const argv[])
 
 #define EXPECT_USAGE(want, ...) expect_usage((want), ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
 
+/* The whole request: method, path with query, and body (NULL: none). */
+static void assert_request(struct cli_cmd *cmd, const char *method, const char *path,
+			   const char *body)
+{
+	json_t *b = NULL;
+	char *text = NULL;
+
+	assert_string_equal(cli_method(cmd), method);
+	assert_path(cmd, path);
+	assert_int_equal(cli_build_body(cmd, &b), 0);
+	if (body == NULL) {
+		assert_null(b);
+		return;
+	}
+	assert_non_null(b);
+	text = json_dumps(b, JSON_COMPACT);
+	json_decref(b);
+	assert_string_equal(text, body);
+	free(text);
+}
+
+static void test_sensors(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	/* not inside a block: --block is the sensor's block field */
+	assert_int_equal(PARSE(&cmd, err, "sensors", "add", "--id", "gate-1", "--block", "tower-a",
+			       "--kind", "door", "--role", "site_access", "--location",
+			       "Main gate"),
+			 0);
+	assert_null(cmd.block);
+	assert_request(&cmd, "POST", "/api/v1/sensors",
+		       "{\"id\":\"gate-1\",\"block\":\"tower-a\",\"kind\":\"door\","
+		       "\"role\":\"site_access\",\"location\":\"Main gate\"}");
+	/* ... and on list the block filter */
+	assert_int_equal(PARSE(&cmd, err, "sensors", "list", "--block", "tower-a"), 0);
+	assert_request(&cmd, "GET", "/api/v1/sensors?block=tower-a", NULL);
+	assert_int_equal(PARSE(&cmd, err, "sensors", "list"), 0);
+	assert_request(&cmd, "GET", "/api/v1/sensors", NULL);
+	/* a sensor may move block; its location may be cleared */
+	assert_int_equal(PARSE(&cmd, err, "sensors", "update", "gate-1", "--block", "tower-b",
+			       "--location", ""),
+			 0);
+	assert_request(&cmd, "PUT", "/api/v1/sensors/gate-1",
+		       "{\"block\":\"tower-b\",\"location\":null}");
+	assert_int_equal(PARSE(&cmd, err, "sensors", "show", "gate-1"), 0);
+	assert_request(&cmd, "GET", "/api/v1/sensors/gate-1", NULL);
+	assert_int_equal(PARSE(&cmd, err, "sensors", "remove", "gate-1"), 0);
+	assert_request(&cmd, "DELETE", "/api/v1/sensors/gate-1", NULL);
+}
+
+static void test_sensor_events(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	/* filters go in table order whatever the order on the line */
+	assert_int_equal(PARSE(&cmd, err, "sensor-events", "list", "--offset", "100", "--limit",
+			       "50", "--sensor", "gate-1"),
+			 0);
+	assert_request(&cmd, "GET", "/api/v1/events?sensor=gate-1&limit=50&offset=100", NULL);
+	assert_int_equal(PARSE(&cmd, err, "sensor-events", "list", "--block", "tower-a", "--from",
+			       "2026-11-21T00:00:00Z", "--to", ""),
+			 0);
+	assert_request(&cmd, "GET", "/api/v1/events?block=tower-a&from=2026-11-21T00%3A00%3A00Z",
+		       NULL);
+	/* the board's events are still the block's items */
+	assert_int_equal(PARSE(&cmd, err, "events", "list", "--block", "tower-a"), 0);
+	assert_request(&cmd, "GET", "/api/v1/blocks/tower-a/events", NULL);
+}
+
+static void test_breaches(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	/* options may come before the action; values are percent-encoded */
+	assert_int_equal(PARSE(&cmd, err, "breaches", "--to", "a&b=c d", "list", "--state", "open",
+			       "--rule", "left_insecure", "--block", "tower-a", "--from",
+			       "2026-11-24T17:00:00+01:00", "--sensor", "gate-1"),
+			 0);
+	assert_request(&cmd, "GET",
+		       "/api/v1/breaches?state=open&rule=left_insecure&block=tower-a&sensor=gate-1"
+		       "&from=2026-11-24T17%3A00%3A00%2B01%3A00&to=a%26b%3Dc%20d",
+		       NULL);
+	assert_int_equal(PARSE(&cmd, err, "breaches", "show", "7"), 0);
+	assert_request(&cmd, "GET", "/api/v1/breaches/7", NULL);
+	assert_int_equal(PARSE(&cmd, err, "breaches", "ack", "7", "--note", "Gate checked"), 0);
+	assert_int_equal(cmd.action, CLI_VERB);
+	assert_string_equal(cli_action_name(&cmd), "ack");
+	assert_request(&cmd, "POST", "/api/v1/breaches/7/ack", "{\"note\":\"Gate checked\"}");
+	/* --FIELD before the action (after the resource); the largest row id */
+	assert_int_equal(PARSE(&cmd, err, "-q", "breaches", "--note=x", "ack",
+			       "123456789012345678"),
+			 0);
+	assert_path(&cmd, "/api/v1/breaches/123456789012345678/ack");
+}
+
+static void test_hours_exceptions(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(PARSE(&cmd, err, "hours-exceptions", "add", "--date", "2026-12-05",
+			       "--from", "08:00", "--to", "13:00", "--reason", "Crane delivery",
+			       "--agreed_by", "Resident panel"),
+			 0);
+	assert_request(&cmd, "POST", "/api/v1/hours/exceptions",
+		       "{\"date\":\"2026-12-05\",\"from\":\"08:00\",\"to\":\"13:00\","
+		       "\"reason\":\"Crane delivery\",\"agreed_by\":\"Resident panel\"}");
+	assert_int_equal(PARSE(&cmd, err, "hours-exceptions", "add", "--date", "2026-12-06",
+			       "--closed", "yes", "--reason", "Fun day", "--agreed_by", "Panel"),
+			 0);
+	assert_request(&cmd, "POST", "/api/v1/hours/exceptions",
+		       "{\"date\":\"2026-12-06\",\"closed\":true,\"reason\":\"Fun day\","
+		       "\"agreed_by\":\"Panel\"}");
+	assert_int_equal(PARSE(&cmd, err, "hours-exceptions", "list", "--from", "2026-12-01",
+			       "--to", "2026-12-31"),
+			 0);
+	assert_request(&cmd, "GET", "/api/v1/hours/exceptions?from=2026-12-01&to=2026-12-31", NULL);
+	assert_int_equal(PARSE(&cmd, err, "hours-exceptions", "show", "3"), 0);
+	assert_request(&cmd, "GET", "/api/v1/hours/exceptions/3", NULL);
+	assert_int_equal(PARSE(&cmd, err, "hours-exceptions", "remove", "3"), 0);
+	assert_request(&cmd, "DELETE", "/api/v1/hours/exceptions/3", NULL);
+}
+
+static void test_complaints(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(PARSE(&cmd, err, "complaints", "list", "--contact", "yes", "--status",
+			       "in_progress", "--block", "tower-a", "--from", "2026-11-01"),
+			 0);
+	assert_request(&cmd, "GET",
+		       "/api/v1/complaints?status=in_progress&block=tower-a&from=2026-11-01"
+		       "&contact=true",
+		       NULL);
+	assert_int_equal(PARSE(&cmd, err, "complaints", "list", "--contact", "No"), 0);
+	assert_path(&cmd, "/api/v1/complaints?contact=false");
+	assert_int_equal(PARSE(&cmd, err, "complaints", "show", "12"), 0);
+	assert_request(&cmd, "GET", "/api/v1/complaints/12", NULL);
+	assert_int_equal(PARSE(&cmd, err, "complaints", "respond", "12", "--text",
+			       "Crew starts at 8", "--channel", "phone"),
+			 0);
+	assert_request(&cmd, "POST", "/api/v1/complaints/12/responses",
+		       "{\"text\":\"Crew starts at 8\",\"channel\":\"phone\"}");
+	/* an empty optional option is left out, as on add */
+	assert_int_equal(PARSE(&cmd, err, "complaints", "respond", "12", "--text", "x",
+			       "--channel", ""),
+			 0);
+	assert_request(&cmd, "POST", "/api/v1/complaints/12/responses", "{\"text\":\"x\"}");
+	assert_int_equal(PARSE(&cmd, err, "complaints", "update", "12", "--status", "closed"), 0);
+	assert_request(&cmd, "PUT", "/api/v1/complaints/12", "{\"status\":\"closed\"}");
+}
+
+static void test_query_too_long(void **state)
+{
+	struct cli_cmd cmd;
+	char err[CLI_ERR_MAX];
+	char path[CLI_PATH_MAX];
+	char *big = malloc(CLI_PATH_MAX);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'a', CLI_PATH_MAX - 1);
+	big[CLI_PATH_MAX - 1] = '\0';
+	assert_int_equal(PARSE(&cmd, err, "breaches", "list", "--from", big), 0);
+	assert_int_equal(cli_path(&cmd, path, sizeof(path)), -ENOSPC);
+	free(big);
+}
+
+static void test_new_usage_errors(void **state)
+{
+	(void)state;
+	/* actions a resource does not have, listed from the table */
+	EXPECT_USAGE("unknown action 'add' for breaches (one of: list, show, ack)", "breaches",
+		     "add");
+	EXPECT_USAGE("unknown action 'show' for sensor-events (one of: list)", "sensor-events",
+		     "show", "1");
+	EXPECT_USAGE("unknown action 'update' for hours-exceptions", "hours-exceptions", "update",
+		     "3", "--reason", "x");
+	EXPECT_USAGE("unknown action 'ack' for notices", "notices", "ack", "n1");
+	EXPECT_USAGE("missing ACTION for complaints (list, show, update, respond)", "complaints");
+	/* choices */
+	EXPECT_USAGE("--kind for sensors must be door or noise, not 'window'", "sensors", "add",
+		     "--id", "s", "--block", "b", "--kind", "window", "--role", "noise");
+	EXPECT_USAGE("--role for sensors must be", "sensors", "update", "s", "--role", "lobby");
+	EXPECT_USAGE("--state for breaches must be", "breaches", "list", "--state", "ack");
+	EXPECT_USAGE("--rule for breaches must be", "breaches", "list", "--rule", "noise");
+	EXPECT_USAGE("--channel for complaints must be", "complaints", "respond", "1", "--text",
+		     "t", "--channel", "fax");
+	EXPECT_USAGE("--closed for hours-exceptions must be yes, no", "hours-exceptions", "add",
+		     "--date", "2026-12-06", "--closed", "maybe", "--reason", "r", "--agreed_by",
+		     "a");
+	EXPECT_USAGE("--contact for complaints must be yes, no", "complaints", "list",
+		     "--contact", "1");
+	/* numbers and ids in filters */
+	EXPECT_USAGE("--limit for sensor-events must be a whole number", "sensor-events", "list",
+		     "--sensor", "s", "--limit", "-1");
+	EXPECT_USAGE("--offset for breaches must be a whole number", "breaches", "list",
+		     "--offset", "1e3");
+	EXPECT_USAGE("--sensor 'a b' is not a valid id", "breaches", "list", "--sensor", "a b");
+	EXPECT_USAGE("--block 'A' is not a valid id", "sensors", "list", "--block", "A");
+	/* numeric ids */
+	EXPECT_USAGE("'abc' is not a valid id (a whole number from 1)", "breaches", "show", "abc");
+	EXPECT_USAGE("not a valid id", "breaches", "ack", "07", "--note", "x");
+	EXPECT_USAGE("not a valid id", "hours-exceptions", "remove", "0");
+	EXPECT_USAGE("not a valid id", "complaints", "show", "1234567890123456789");
+	/* each action its own options */
+	EXPECT_USAGE("breaches ack needs --note", "breaches", "ack", "7");
+	EXPECT_USAGE("breaches ack needs an ID", "breaches", "ack", "--note", "x");
+	EXPECT_USAGE("unknown option --state for breaches ack (options: note)", "breaches", "ack",
+		     "7", "--note", "x", "--state", "open");
+	EXPECT_USAGE("unknown filter --note for breaches list (filters: state, rule, block, "
+		     "sensor, from, to, limit, offset)",
+		     "breaches", "list", "--note", "x");
+	EXPECT_USAGE("breaches show takes no --FIELD", "breaches", "show", "7", "--state", "open");
+	EXPECT_USAGE("hours-exceptions list takes no --block", "hours-exceptions", "list",
+		     "--block", "b");
+	EXPECT_USAGE("breaches ack takes no --block", "breaches", "ack", "7", "--note", "x",
+		     "--block", "b");
+	EXPECT_USAGE("hours-exceptions add needs --agreed_by", "hours-exceptions", "add", "--date",
+		     "2026-12-06", "--closed", "yes", "--reason", "r");
+	EXPECT_USAGE("sensors add needs --block", "sensors", "add", "--id", "s", "--kind", "door",
+		     "--role", "site_access");
+	EXPECT_USAGE("--note given twice", "breaches", "ack", "7", "--note", "a", "--note", "b");
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -407,6 +642,13 @@ int main(void)
 		cmocka_unit_test(test_double_dash),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_parse_bool),
+		cmocka_unit_test(test_sensors),
+		cmocka_unit_test(test_sensor_events),
+		cmocka_unit_test(test_breaches),
+		cmocka_unit_test(test_hours_exceptions),
+		cmocka_unit_test(test_complaints),
+		cmocka_unit_test(test_query_too_long),
+		cmocka_unit_test(test_new_usage_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,6 +196,98 @@ static void test_json(void **state)
 	json_decref(v);
 }
 
+static void test_list_key_and_total(void **state)
+{
+	struct capture c;
+	json_t *answer = parse("{\"exceptions\":[{\"id\":3,\"date\":\"2026-12-05\",\"from\":"
+			       "\"08:00\",\"to\":\"13:00\",\"closed\":false,\"reason\":\"Crane\","
+			       "\"agreed_by\":\"Panel\"}]}");
+	json_t *events = parse("{\"total\":5,\"events\":[{\"sensor\":\"gate-1\",\"block\":\"b\","
+			       "\"seq\":41,\"ts\":\"2026-11-21T03:00:00Z\",\"kind\":\"door\","
+			       "\"state\":\"open\",\"arrived_at\":\"2026-11-21T03:00:01Z\"},"
+			       "{\"sensor\":\"mic\",\"block\":\"b\",\"seq\":7,\"ts\":"
+			       "\"2026-11-21T03:01:00Z\",\"kind\":\"noise\",\"period_s\":60,"
+			       "\"laeq\":61.5,\"arrived_at\":\"2026-11-21T03:01:00Z\"}]}");
+	char *text = NULL;
+
+	(void)state;
+	/* hours-exceptions answer {"exceptions":[...]} */
+	cap_open(&c);
+	assert_int_equal(output_list(c.f, resource_find("hours-exceptions"), answer, false), 0);
+	text = cap_close(&c);
+	assert_string_equal(text, "ID  DATE        CLOSED  FROM   TO     AGREED_BY  REASON\n"
+				  "3   2026-12-05  no      08:00  13:00  Panel      Crane\n");
+	free(text);
+	cap_open(&c);
+	assert_int_equal(output_list(c.f, resource_find("hours-exceptions"), answer, true), 0);
+	text = cap_close(&c);
+	assert_string_equal(text, "3\n");
+	free(text);
+
+	/* sensor events: no id, -q prints seq; a total larger than the page is said */
+	cap_open(&c);
+	assert_int_equal(output_list(c.f, resource_find("sensor-events"), events, false), 0);
+	text = cap_close(&c);
+	assert_string_equal(
+		text,
+		"SENSOR  SEQ  TS                    KIND   STATE  LAEQ  ARRIVED_AT\n"
+		"gate-1  41   2026-11-21T03:00:00Z  door   open         2026-11-21T03:00:01Z\n"
+		"mic     7    2026-11-21T03:01:00Z  noise         61.5  2026-11-21T03:01:00Z\n"
+		"(2 of 5 shown; page with --limit and --offset)\n");
+	free(text);
+	cap_open(&c);
+	assert_int_equal(output_list(c.f, resource_find("sensor-events"), events, true), 0);
+	text = cap_close(&c);
+	assert_string_equal(text, "41\n7\n");
+	free(text);
+
+	/* the resource's own key, not its name */
+	cap_open(&c);
+	assert_int_equal(output_list(c.f, resource_find("sensor-events"), answer, false), -EINVAL);
+	free(cap_close(&c));
+	json_decref(answer);
+	json_decref(events);
+}
+
+static void test_item_arrays_and_block_field(void **state)
+{
+	struct capture c;
+	json_t *breach = parse(
+		"{\"id\":7,\"rule\":\"left_insecure\",\"block\":\"tower-a\",\"sensor\":\"gate-1\","
+		"\"state\":\"acknowledged\",\"detail\":{\"grace_min\":15},\"audit\":[{\"state\":"
+		"\"open\",\"note\":null},{\"state\":\"acknowledged\",\"note\":\"Checked\\nok\"}],"
+		"\"extra\":[]}");
+	json_t *sensor = parse("{\"id\":\"gate-1\",\"block\":\"tower-a\",\"kind\":\"door\","
+			       "\"role\":\"site_access\",\"location\":null}");
+	char *text = NULL;
+
+	(void)state;
+	cap_open(&c);
+	assert_int_equal(output_item(c.f, resource_find("breaches"), breach, false), 0);
+	text = cap_close(&c);
+	assert_string_equal(text, "id: 7\n"
+				  "block: tower-a\n"
+				  "rule: left_insecure\n"
+				  "sensor: gate-1\n"
+				  "state: acknowledged\n"
+				  "detail: {\"grace_min\":15}\n"
+				  "audit:\n"
+				  "  {\"state\":\"open\",\"note\":null}\n"
+				  "  {\"state\":\"acknowledged\",\"note\":\"Checked\\nok\"}\n"
+				  "extra: []\n");
+	free(text);
+
+	/* "block" is a sensor field: printed once, after the id */
+	cap_open(&c);
+	assert_int_equal(output_item(c.f, resource_find("sensors"), sensor, false), 0);
+	text = cap_close(&c);
+	assert_string_equal(text, "id: gate-1\nblock: tower-a\nkind: door\nrole: site_access\n"
+				  "location:\n");
+	free(text);
+	json_decref(breach);
+	json_decref(sensor);
+}
+
 static void test_error_text(void **state)
 {
 	char buf[64];
@@ -226,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_error_text),
+		cmocka_unit_test(test_list_key_and_total),
+		cmocka_unit_test(test_item_arrays_and_block_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

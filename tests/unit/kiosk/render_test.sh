@@ -6,7 +6,9 @@
 # zbarimg must decode the QR to exactly the complaint URL, tesseract must
 # read the out-of-hours emergency number and the urgent notice title.
 # Usage: render_test.sh KIOSK SEED_TOOL BOARD.json WxH WORKDIR
+# $RUN, if set, prefixes our programs (a cross build: "qemu-aarch64-static -L /").
 set -eu
+RUN=${RUN:-}
 
 kiosk=$1 seed=$2 fixture=$3 size=$4 dir=$5
 w=${size%x*} h=${size#*x}
@@ -29,9 +31,9 @@ site = barton-hill
 block = tower-a
 cache = $dir/cache.sqlite
 INI
-"$seed" "$dir/cache.sqlite" "$fixture" || fail "cannot seed the cache"
+$RUN "$seed" "$dir/cache.sqlite" "$fixture" || fail "cannot seed the cache"
 
-SDL_VIDEODRIVER=offscreen "$kiosk" --config "$dir/kiosk.ini" --now 2026-11-25T14:05:00Z \
+SDL_VIDEODRIVER=offscreen $RUN "$kiosk" --config "$dir/kiosk.ini" --now 2026-11-25T14:05:00Z \
 	--width "$w" --height "$h" --screenshot "$dir/board.png" 2>"$dir/kiosk.log" ||
 	{ cat "$dir/kiosk.log" >&2; fail "kiosk exited non-zero"; }
 [ -s "$dir/board.png" ] || fail "no screenshot written"
@@ -51,7 +53,7 @@ fi
 printf 'this is not a database' >"$dir/cache.sqlite"
 rm -f "$dir/cache.sqlite-wal" "$dir/cache.sqlite-shm"
 if [ "$size" = 800x480 ]; then
-	if SDL_VIDEODRIVER=offscreen timeout 60 "$kiosk" --config "$dir/kiosk.ini" \
+	if SDL_VIDEODRIVER=offscreen timeout 60 $RUN "$kiosk" --config "$dir/kiosk.ini" \
 		--screenshot "$dir/none.png" 2>"$dir/none.log"; then
 		fail "screenshot without any board succeeded"
 	fi
