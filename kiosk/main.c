@@ -43,6 +43,7 @@
 #define SCREENSHOT_AFTER_SUB_MS 2000 /* wait for a retained board after SUBACK */
 #define SCREENSHOT_CONNECT_MS 3000  /* broker unreachable: fall back to the cache */
 #define WINDOW_POLL_MS 250          /* pump window events at least this often */
+#define PRESENT_FAILURES_MAX 5      /* then exit 1: systemd restarts us on the new screen */
 
 struct opts {
 	const char *config;
@@ -100,6 +101,7 @@ struct kiosk {
 	bool status_due;
 	bool screen_off;         /* blanked by the display schedule */
 	int shift_dx, shift_dy;  /* burn-in shift of the whole layout */
+	int present_failures;    /* frames in a row the display refused */
 
 	SDL_Window *win;
 	SDL_Surface *surface;   /* headless target */
@@ -516,6 +518,19 @@ static void publish_status(struct kiosk *k)
 	}
 }
 
+/* Show the frame in the window; count failures in a row (a screen unplugged). */
+static void present(struct kiosk *k)
+{
+	if (!k->win)
+		return;
+	if (SDL_UpdateWindowSurface(k->win) != 0) {
+		log_warn("cannot update the window: %s", SDL_GetError());
+		k->present_failures++;
+	} else {
+		k->present_failures = 0;
+	}
+}
+
 /* Off by schedule: one black frame, nothing else drawn. */
 static int blank(struct kiosk *k)
 {
@@ -524,8 +539,7 @@ static int blank(struct kiosk *k)
 	SDL_SetRenderDrawColor(k->renderer, 0, 0, 0, 255);
 	SDL_RenderClear(k->renderer);
 	SDL_RenderPresent(k->renderer);
-	if (k->win && SDL_UpdateWindowSurface(k->win) != 0)
-		log_warn("cannot update the window: %s", SDL_GetError());
+	present(k);
 	if (k->o.watch)
 		rc = save_png(k, k->o.watch);
 	k->drawn_minute = kiosk_now(k) / 60000;
@@ -590,8 +604,7 @@ static int redraw(struct kiosk *k)
 	rc = render_draw(k->render, k->renderer, l);
 	if (rc == 0) {
 		SDL_RenderPresent(k->renderer);
-		if (k->win && SDL_UpdateWindowSurface(k->win) != 0)
-			log_warn("cannot update the window: %s", SDL_GetError());
+		present(k);
 		if (k->o.watch)
 			rc = save_png(k, k->o.watch);
 	}
@@ -757,6 +770,12 @@ static int run_screen(struct kiosk *k)
 			redraw(k);
 		else if (k->status_due)
 			publish_status(k);
+		if (k->present_failures >= PRESENT_FAILURES_MAX) {
+			log_error("the display refused %d frames in a row (unplugged?): exiting so"
+				  " that the service restarts on the screen there is now",
+				  k->present_failures);
+			return -EIO;
+		}
 
 		now = kiosk_now(k);
 		mono = sbtime_mono_ms();

@@ -27,6 +27,7 @@
 #include "src/devicecmd.h"
 #include "src/http.h"
 #include "src/ingest.h"
+#include "src/kiosks.h"
 #include "src/mapping.h"
 #include "src/publish.h"
 #include "src/rules.h"
@@ -42,6 +43,7 @@
 #define LABEL_MAX 200
 #define SHUTDOWN_FLUSH_MS 5000
 #define INGEST_SUBS_MAX (3 + 3 * MAPPING_MAX)
+#define SUBS_MAX (INGEST_SUBS_MAX + 1) /* and the kiosks' status */
 
 struct settings {
 	char *db;
@@ -269,6 +271,23 @@ static void republish_day(void *ctx)
 		log_error("cannot republish the boards for the new day");
 }
 
+/* MQTT messages, on the network thread: kiosk statuses to kiosks, the rest to ingest. */
+struct mqtt_route {
+	struct kiosks *kiosks;
+	struct ingest *ingest;
+};
+
+static void route_message(void *ctx, const char *topic, const void *payload, size_t len,
+			  bool retained)
+{
+	struct mqtt_route *mr = ctx;
+
+	if (mr->kiosks != NULL && kiosks_topic(mr->kiosks, topic))
+		kiosks_message(mr->kiosks, topic, payload, len, retained);
+	else
+		ingest_message(mr->ingest, topic, payload, len, retained);
+}
+
 /*
  * Tell systemd we are up, then wait for a signal, petting its watchdog
  * (WatchdogSec) meanwhile. Outside systemd this is sigwait.
@@ -329,7 +348,10 @@ static int run(struct settings *s, struct store *st)
 	struct api_breaches *breaches = NULL;
 	struct republish rp = {NULL, NULL};
 	char err[512];
-	char (*subs)[256] = NULL; /* INGEST_SUBS_MAX topic filters */
+	char (*subs)[256] = NULL; /* SUBS_MAX topic filters */
+	struct kiosks *kiosks = NULL;
+	struct mqtt_route route = {NULL, NULL};
+	int k_ret;
 	char *journal = NULL;
 	struct ingest *ing = NULL;
 	struct publish *pub = NULL;
@@ -356,7 +378,7 @@ static int run(struct settings *s, struct store *st)
 	signal(SIGPIPE, SIG_IGN);
 
 	journal = join(s->db, "-ingest.journal");
-	subs = calloc(INGEST_SUBS_MAX, sizeof(*subs));
+	subs = calloc(SUBS_MAX, sizeof(*subs));
 	if (journal == NULL || subs == NULL)
 		goto out;
 	iopt.journal_path = journal;
@@ -386,9 +408,20 @@ static int run(struct settings *s, struct store *st)
 		fprintf(stderr, PROG ": too many mapped sensors\n");
 		goto out;
 	}
+	store_lock(st);
+	k_ret = kiosks_open(st, s->site_id, &kiosks);
+	store_unlock(st);
+	if (k_ret < 0 ||
+	    kiosks_subscription(kiosks, subs[popt.n_subscriptions], sizeof(subs[0])) < 0) {
+		fprintf(stderr, PROG ": cannot set up the kiosks (see log)\n");
+		goto out;
+	}
+	popt.n_subscriptions++;
+	route.kiosks = kiosks;
+	route.ingest = ing;
 	popt.subscriptions = subs;
-	popt.on_message = ingest_message;
-	popt.message_ctx = ing;
+	popt.on_message = route_message;
+	popt.message_ctx = &route;
 	if (publish_open(&popt, st, &pub) < 0) {
 		fprintf(stderr, PROG ": cannot set up MQTT (see log)\n");
 		goto out;
@@ -403,13 +436,16 @@ static int run(struct settings *s, struct store *st)
 		goto out;
 	api_set_complaints(api, complaints);
 	wopt.alert_ctx = pub;
+	wopt.rules = rules;
+	wopt.hours = hours;
+	wopt.kiosks = kiosks;
 	if (web_open(st, api, &wopt, &web) < 0) {
 		fprintf(stderr, PROG ": cannot set up the web pages (see log)\n");
 		goto out;
 	}
 	rp.api = api;
 	rp.store = st;
-	if (rules_start(rules, publish_alert, pub, republish_day, &rp) < 0) {
+	if (rules_start(rules, publish_alert_outbox, pub, republish_day, &rp) < 0) {
 		fprintf(stderr, PROG ": cannot start the rules thread\n");
 		goto out;
 	}
@@ -432,6 +468,9 @@ out:
 	/* MQTT first: nothing new arrives while ingest commits what it holds */
 	publish_close(pub, SHUTDOWN_FLUSH_MS);
 	ingest_close(ing);
+	store_lock(st);
+	kiosks_close(kiosks);
+	store_unlock(st);
 	free(journal);
 	free(subs);
 	api_close(api);

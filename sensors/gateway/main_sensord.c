@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * siteboard-sensord: the sensor gateway. Door contacts (GPIO or scripted on
- * stdin) and noise meters (ALSA or a WAV file) feed readings into the
- * on-disk queue; the main loop forwards the queue to the broker at QoS 1 and
+ * stdin), noise meters (ALSA or a WAV file) and firmware nodes on serial
+ * links (door and noise) feed readings into the on-disk queue; the main loop forwards the queue to the broker at QoS 1 and
  * deletes a row only when its PUBACK arrives (docs/sensord.md).
  *
- * Threads: one per input (they only call the sink, which writes the queue
+ * Threads: one per input, one per serial port however many sensors share
+ * it (they only call the sink, which writes the queue
  * and wakes the main loop), libmosquitto's network thread (mqttlink.c), and
  * this main thread, which owns the sender, the statuses and shutdown.
  */
@@ -32,6 +33,7 @@
 #include "src/door.h"
 #include "src/gpio.h"
 #include "src/mqttlink.h"
+#include "src/nodelink.h"
 #include "src/noisein.h"
 #include "src/outbox.h"
 #include "src/scriptin.h"
@@ -57,8 +59,20 @@ struct sensor {
 	bool thread_started;
 };
 
+/* One serial port and the firmware-node sensors on it. */
+struct link {
+	struct nodelink_params p;
+	struct nodelink_map map[SDCONF_MAX_SENSORS];
+	char state_path[4096];
+	struct sensord *d;
+	pthread_t thread;
+	bool thread_started;
+};
+
 struct sensord {
 	struct sdconf cfg;
+	struct link links[SDCONF_MAX_SENSORS];
+	size_t n_links;
 	struct sensor sensors[SDCONF_MAX_SENSORS];
 	const char *script_ids[SDCONF_MAX_SENSORS];
 	size_t script_index[SDCONF_MAX_SENSORS];
@@ -93,8 +107,9 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: " PROG " --config FILE\n"
-		   "The siteboard sensor gateway: door contacts (GPIO, or JSON lines on stdin)\n"
-		   "and noise meters (ALSA, or a WAV file) to MQTT, through an on-disk queue.\n\n"
+		   "The siteboard sensor gateway: door contacts (GPIO, or JSON lines on stdin),\n"
+		   "noise meters (ALSA, or a WAV file) and firmware nodes (serial or tcp:) to\n"
+		   "MQTT, through an on-disk queue.\n\n"
 		   "  --config FILE   INI configuration (see sensord.ini.example)\n"
 		   "  --help, --version\n");
 }
@@ -159,6 +174,47 @@ static int sink_noise(void *ctx, size_t i, const struct event_noise *e)
 	return rc;
 }
 
+static int sink_node_door(void *ctx, size_t i, const struct sink_origin *o, int64_t ts_ms,
+			  bool open)
+{
+	struct sensord *d = ctx;
+	struct door_enc in = {ts_ms, open};
+	struct outbox_origin from = {o->node, o->boot_count, o->boot_ms, o->node_seq};
+	int64_t seq = 0;
+	bool dup = false;
+	int rc;
+
+	rc = outbox_push_node(d->ob, d->sensors[i].cfg->id, d->sensors[i].topic, &from,
+			      encode_door, &in, &seq, &dup);
+	if (rc == 0) {
+		log_debug("door %s: %s, seq %lld (node %u seq %lu%s)", d->sensors[i].cfg->id,
+			  open ? "open" : "closed", (long long)seq, o->node,
+			  (unsigned long)o->node_seq, dup ? ", queued before" : "");
+		wake_main(d);
+	}
+	return rc;
+}
+
+static int sink_node_noise(void *ctx, size_t i, const struct sink_origin *o,
+			   const struct event_noise *e)
+{
+	struct sensord *d = ctx;
+	struct outbox_origin from = {o->node, o->boot_count, o->boot_ms, o->node_seq};
+	int64_t seq = 0;
+	bool dup = false;
+	int rc;
+
+	rc = outbox_push_node(d->ob, d->sensors[i].cfg->id, d->sensors[i].topic, &from,
+			      encode_noise, (void *)e, &seq, &dup);
+	if (rc == 0) {
+		log_debug("noise %s: seq %lld (node %u seq %lu%s)", d->sensors[i].cfg->id,
+			  (long long)seq, o->node, (unsigned long)o->node_seq,
+			  dup ? ", queued before" : "");
+		wake_main(d);
+	}
+	return rc;
+}
+
 static int publish_row(void *ctx, const char *topic, const void *payload, size_t len, int *mid)
 {
 	return mqttlink_publish(ctx, topic, payload, len, false, mid);
@@ -207,12 +263,64 @@ static void *sensor_thread(void *arg)
 			log_info("noise %s: end of %s", s->cfg->id, s->cfg->file);
 		break;
 	case SDCONF_SCRIPT:
+	case SDCONF_SERIAL:
 		break;
 	}
 	if (rc < 0)
 		log_error("%s %s: input stopped: %s", sdconf_input_name(s->cfg->input), s->cfg->id,
 			  strerror(-rc));
 	return NULL;
+}
+
+static void *link_thread(void *arg)
+{
+	struct link *k = arg;
+	int rc = nodelink_run(&k->p, &k->d->sink);
+
+	if (rc < 0)
+		log_error("serial %s: node link stopped: %s", k->p.port, strerror(-rc));
+	return NULL;
+}
+
+/*
+ * Group the serial sensors by port. Each port's seen-seq windows persist
+ * beside the queue, in "<queue>.node-<port with / and : as _>".
+ */
+static int plan_links(struct sensord *d)
+{
+	for (size_t i = 0; i < d->cfg.n_sensors; i++) {
+		const struct sdconf_sensor *c = &d->cfg.sensors[i];
+		struct link *k = NULL;
+		char *q;
+
+		if (c->input != SDCONF_SERIAL)
+			continue;
+		for (size_t j = 0; j < d->n_links && !k; j++)
+			if (strcmp(d->links[j].p.port, c->serial) == 0)
+				k = &d->links[j];
+		if (!k) {
+			k = &d->links[d->n_links++];
+			k->d = d;
+			k->p.port = c->serial;
+			k->p.baud = c->baud;
+			k->p.map = k->map;
+			if (snprintf(k->state_path, sizeof(k->state_path), "%s.node-%s", d->cfg.queue,
+				     c->serial) >= (int)sizeof(k->state_path))
+				return -ENAMETOOLONG;
+			for (q = k->state_path + strlen(d->cfg.queue) + 6; *q; q++)
+				if (*q == '/' || *q == ':')
+					*q = '_';
+			k->p.state_path = k->state_path;
+		}
+		k->map[k->p.n_map].node = (uint16_t)c->node;
+		k->map[k->p.n_map].door = c->kind == SDCONF_DOOR;
+		k->map[k->p.n_map].sensor = i;
+		k->p.n_map++;
+	}
+	for (size_t j = 0; j < d->n_links; j++)
+		log_info("serial %s: %zu sensor(s), state %s", d->links[j].p.port,
+			 d->links[j].p.n_map, d->links[j].state_path);
+	return 0;
 }
 
 static void *script_thread(void *arg)
@@ -253,6 +361,9 @@ static int open_inputs(struct sensord *d)
 			d->script_ids[d->n_script] = c->id;
 			d->script_index[d->n_script++] = i;
 			break;
+		case SDCONF_SERIAL:
+			/* the port is opened (and reopened) by its link thread */
+			break;
 		case SDCONF_ALSA:
 			rc = alsa_src_open(c->device, &s->alsa, &rate);
 			break;
@@ -275,7 +386,7 @@ static int open_inputs(struct sensord *d)
 		log_info("%s %s: input %s, topic %s", c->kind == SDCONF_DOOR ? "door" : "noise",
 			 c->id, sdconf_input_name(c->input), s->topic);
 	}
-	return 0;
+	return plan_links(d);
 }
 
 static int start_threads(struct sensord *d)
@@ -283,13 +394,18 @@ static int start_threads(struct sensord *d)
 	for (size_t i = 0; i < d->cfg.n_sensors; i++) {
 		struct sensor *s = &d->sensors[i];
 
-		if (s->cfg->input == SDCONF_SCRIPT)
+		if (s->cfg->input == SDCONF_SCRIPT || s->cfg->input == SDCONF_SERIAL)
 			continue;
 		thread_args[i].d = d;
 		thread_args[i].i = i;
 		if (pthread_create(&s->thread, NULL, sensor_thread, &thread_args[i]) != 0)
 			return -EAGAIN;
 		s->thread_started = true;
+	}
+	for (size_t j = 0; j < d->n_links; j++) {
+		if (pthread_create(&d->links[j].thread, NULL, link_thread, &d->links[j]) != 0)
+			return -EAGAIN;
+		d->links[j].thread_started = true;
 	}
 	if (d->n_script > 0) {
 		if (pthread_create(&d->script_thread, NULL, script_thread, d) != 0)
@@ -305,6 +421,9 @@ static void stop_threads(struct sensord *d)
 	for (size_t i = 0; i < d->cfg.n_sensors; i++)
 		if (d->sensors[i].thread_started)
 			pthread_join(d->sensors[i].thread, NULL);
+	for (size_t j = 0; j < d->n_links; j++)
+		if (d->links[j].thread_started)
+			pthread_join(d->links[j].thread, NULL);
 	if (d->script_started)
 		pthread_join(d->script_thread, NULL);
 }
@@ -544,6 +663,8 @@ int main(int argc, char **argv)
 	d.sink.ctx = &d;
 	d.sink.door = sink_door;
 	d.sink.noise = sink_noise;
+	d.sink.node_door = sink_node_door;
+	d.sink.node_noise = sink_node_noise;
 	d.sink.stop = &d.stop;
 	if (open_inputs(&d) < 0) {
 		fprintf(stderr, PROG ": cannot open an input (see above)\n");

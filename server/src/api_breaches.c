@@ -16,11 +16,11 @@
 
 #include <jansson.h>
 
+#include "query.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 
-#define QUERY_VALUE_MAX 100
 #define BREACHES_LIMIT_MAX 1000
 #define ID_TEXT_MAX 20
 
@@ -83,56 +83,6 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Find key in the query, percent-decoded. @retval 1 found, 0 absent, -EINVAL */
-static int query_get(const char *query, const char *key, char *out, size_t n)
-{
-	size_t klen = strlen(key);
-	const char *p = query;
-
-	while (p != NULL && *p != '\0') {
-		const char *end = strchr(p, '&');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t o = 0;
-
-			for (size_t i = klen + 1; i < len; i++) {
-				int c = (unsigned char)p[i];
-
-				if (c == '%') {
-					int hi = i + 2 < len ? hexval(p[i + 1]) : -1;
-					int lo = i + 2 < len ? hexval(p[i + 2]) : -1;
-
-					if (hi < 0 || lo < 0)
-						return -EINVAL;
-					c = hi * 16 + lo;
-					i += 2;
-				} else if (c == '+') {
-					c = ' ';
-				}
-				if (c == 0 || o + 1 >= n)
-					return -EINVAL;
-				out[o++] = (char)c;
-			}
-			out[o] = '\0';
-			return 1;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return 0;
-}
-
 /* A positive integer id from a path segment. */
 static bool parse_id(const char *s, int64_t *id)
 {
@@ -149,24 +99,19 @@ static bool parse_id(const char *s, int64_t *id)
 	return true;
 }
 
-static int query_long(struct reply *r, const char *query, const char *key, long min, long max,
+/* A whole-number parameter (*out unchanged when absent); a bad one is answered 422. */
+static int param_long(struct reply *r, const char *query, const char *key, long min, long max,
 		      long *out)
 {
-	char buf[QUERY_VALUE_MAX];
-	char *end = NULL;
-	long v = 0;
-	int rc = query_get(query, key, buf, sizeof(buf));
+	int64_t v = 0;
+	int rc = query_int(query, key, min, max, &v);
 
-	if (rc == 0)
-		return 0;
-	errno = 0;
-	if (rc > 0)
-		v = strtol(buf, &end, 10);
-	if (rc < 0 || errno != 0 || end == buf || *end != '\0' || v < min || v > max) {
+	if (rc < 0) {
 		reply_error(r, 422, "'%s' must be a whole number from %ld to %ld", key, min, max);
 		return -EINVAL;
 	}
-	*out = v;
+	if (rc > 0)
+		*out = (long)v;
 	return 0;
 }
 
@@ -217,8 +162,8 @@ static void breaches_list(struct api_breaches *b, struct reply *r, const char *q
 		return;
 	}
 	f.limit = 100;
-	if (query_long(r, query, "limit", 1, BREACHES_LIMIT_MAX, &f.limit) < 0 ||
-	    query_long(r, query, "offset", 0, 1000000000L, &f.offset) < 0)
+	if (param_long(r, query, "limit", 1, BREACHES_LIMIT_MAX, &f.limit) < 0 ||
+	    param_long(r, query, "offset", 0, 1000000000L, &f.offset) < 0)
 		return;
 	if (rules_breaches_json(b->rules, &f, &out) < 0) {
 		reply_internal(r);

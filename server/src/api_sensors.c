@@ -17,12 +17,12 @@
 
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
+#include "query.h"
 #include "sensordb.h"
 
 #define LOCATION_MAX_CHARS 200
 #define EVENTS_LIMIT_DEFAULT 100
 #define EVENTS_LIMIT_MAX 1000
-#define QUERY_VALUE_MAX 100
 
 struct api_sensors {
 	struct store *store;
@@ -327,91 +327,25 @@ static int list_cb(void *ctx, const struct sensordb_sensor *s)
 
 /* ---- queries ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Find key in the query and percent-decode its value into out.
- * @retval 1 found, 0 absent, -EINVAL bad encoding or too long
- */
-static int query_get(const char *query, const char *key, char *out, size_t n)
-{
-	size_t klen = strlen(key);
-	const char *p = query;
-
-	while (p != NULL && *p != '\0') {
-		const char *end = strchr(p, '&');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t o = 0;
-
-			for (size_t i = klen + 1; i < len; i++) {
-				int c = (unsigned char)p[i];
-
-				if (c == '%') {
-					int hi = i + 2 < len ? hexval(p[i + 1]) : -1;
-					int lo = i + 2 < len ? hexval(p[i + 2]) : -1;
-
-					if (hi < 0 || lo < 0)
-						return -EINVAL;
-					c = hi * 16 + lo;
-					i += 2;
-				} else if (c == '+') {
-					c = ' ';
-				}
-				if (c == 0 || o + 1 >= n)
-					return -EINVAL;
-				out[o++] = (char)c;
-			}
-			out[o] = '\0';
-			return 1;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return 0;
-}
-
-static int query_int(struct reply *r, const char *query, const char *key, int64_t def,
+/* A whole-number parameter (def when absent); a bad one is answered 422. */
+static int param_int(struct reply *r, const char *query, const char *key, int64_t def,
 		     int64_t min, int64_t max, int64_t *out)
 {
-	char buf[QUERY_VALUE_MAX];
-	char *end = NULL;
-	long long v;
-	int rc = query_get(query, key, buf, sizeof(buf));
-
 	*out = def;
-	if (rc == 0)
-		return 0;
-	errno = 0;
-	v = rc > 0 ? strtoll(buf, &end, 10) : 0;
-	if (rc < 0 || errno != 0 || end == buf || *end != '\0' || v < min || v > max) {
+	if (query_int(query, key, min, max, out) < 0) {
 		reply_error(r, 422, "'%s' must be a whole number from %lld to %lld", key,
 			    (long long)min, (long long)max);
 		return -EINVAL;
 	}
-	*out = v;
 	return 0;
 }
 
-static int query_time(struct reply *r, const char *query, const char *key, int64_t def,
+/* An RFC 3339 time parameter (def when absent); a bad one is answered 422. */
+static int param_time(struct reply *r, const char *query, const char *key, int64_t def,
 		      int64_t *out)
 {
-	char buf[QUERY_VALUE_MAX];
-	int rc = query_get(query, key, buf, sizeof(buf));
-
 	*out = def;
-	if (rc == 0)
-		return 0;
-	if (rc < 0 || sbtime_parse(buf, out) < 0) {
+	if (query_time(query, key, out) < 0) {
 		reply_error(r, 422, "'%s' must be an RFC 3339 time", key);
 		return -EINVAL;
 	}
@@ -463,10 +397,10 @@ static void events_list(struct api_sensors *a, struct reply *r, const char *quer
 	}
 	q.sensor = rs > 0 ? sensor : NULL;
 	q.block = rs == 0 ? block : NULL;
-	if (query_int(r, query, "limit", EVENTS_LIMIT_DEFAULT, 1, EVENTS_LIMIT_MAX, &q.limit) < 0 ||
-	    query_int(r, query, "offset", 0, 0, INT64_MAX / 2, &q.offset) < 0 ||
-	    query_time(r, query, "from", INT64_MIN, &q.from_ms) < 0 ||
-	    query_time(r, query, "to", INT64_MAX, &q.to_ms) < 0)
+	if (param_int(r, query, "limit", EVENTS_LIMIT_DEFAULT, 1, EVENTS_LIMIT_MAX, &q.limit) < 0 ||
+	    param_int(r, query, "offset", 0, 0, INT64_MAX / 2, &q.offset) < 0 ||
+	    param_time(r, query, "from", INT64_MIN, &q.from_ms) < 0 ||
+	    param_time(r, query, "to", INT64_MAX, &q.to_ms) < 0)
 		return;
 	arr = json_array();
 	if (arr == NULL || sensordb_events(a->db, &q, &total, event_cb, arr) != 0) {

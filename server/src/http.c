@@ -198,8 +198,10 @@ static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, c
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 				out.private_page ? "no-store" : "no-cache");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+				out.csp != NULL ? out.csp
+						: "default-src 'none'; style-src 'unsafe-inline'; "
+						  "img-src 'self'; form-action 'self'; "
+						  "frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	ret = MHD_queue_response(conn, (unsigned int)out.status, resp);

@@ -37,6 +37,7 @@
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
+#include "gateway.h"
 #include "sensordb.h"
 
 #define QUEUE_DEFAULT 16384
@@ -72,6 +73,7 @@ struct item {
 	enum item_kind kind;
 	bool mapped;   /* off-the-shelf: seq assigned here, block from the registry */
 	bool retained;
+	bool via_gateway; /* status: one sensor of a gateway's list (gateway.h) */
 	int online;    /* status: 1/0/-1 */
 	int battery_pct;
 	char sensor[TOPIC_ID_MAX + 1];
@@ -280,6 +282,30 @@ static int native_topic(struct ingest *in, const char *topic, char *block, char 
 }
 
 /*
+ * A gateway's status (gateway.h) is the same status of each sensor it
+ * lists: replace the one decoded item by one per listed sensor.
+ */
+static void gateway_items(struct ingest *in, const char *topic, const char *payload, size_t len)
+{
+	struct gateway_list gl;
+	struct item one = in->scratch[0];
+	int rc = gateway_list_parse(payload, len, &gl, in->err, sizeof(in->err));
+
+	if (rc == 0)
+		return;
+	in->n_scratch = 0;
+	if (rc < 0)
+		reject(in, R_BAD_PAYLOAD, topic, in->err);
+	for (size_t i = 0; rc > 0 && i < gl.n && i < MAPPING_MAX; i++) {
+		struct item *it = scratch_add(in, one.arrived_ms, one.retained);
+
+		*it = one;
+		it->via_gateway = true;
+		snprintf(it->sensor, sizeof(it->sensor), "%s", gl.sensors[i]);
+	}
+}
+
+/*
  * Decode one message into in->scratch (n_scratch items); a bad one is
  * counted and logged and yields none.
  */
@@ -325,6 +351,7 @@ static void decode(struct ingest *in, const char *topic, const char *payload, si
 		break;
 	case IT_STATUS:
 	default:
+		memset(&st, 0, sizeof(st)); /* read below even when the decode failed */
 		rc = event_status_decode(payload, len, &st, in->err, sizeof(in->err));
 		it->online = st.online ? 1 : 0;
 		it->battery_pct = st.battery_pct;
@@ -344,6 +371,8 @@ static void decode(struct ingest *in, const char *topic, const char *payload, si
 		reject(in, R_CLOCK_FAULT, topic, "event time more than 5 minutes in the future");
 		in->n_scratch = 0;
 	}
+	if (kind == IT_STATUS && in->n_scratch == 1)
+		gateway_items(in, topic, payload, len);
 }
 
 /* ---- journal ---- */
@@ -486,7 +515,7 @@ static int live_get(struct ingest *in, const char *id, struct live **out)
 	return l->registered ? 0 : -ENOENT;
 }
 
-/* As sensordb_sensor_status: last_seen rises only; -1 and NULL leave a field alone. */
+/* A status or an event: last_seen rises only; -1 and NULL leave a field alone. */
 static void live_status(struct live *l, int64_t seen_ms, int online, int battery_pct,
 			const char *fw)
 {
@@ -570,6 +599,8 @@ static int store_item(struct ingest *in, const struct item *it, struct tally *t)
 	int ret;
 
 	ret = live_get(in, it->sensor, &s);
+	if ((ret == -ENOENT || (ret == 0 && strcmp(s->block, it->block) != 0)) && it->via_gateway)
+		return 0; /* a gateway speaks for its sensors registered in its block only */
 	if (ret == -ENOENT) {
 		t->rejects[R_UNKNOWN_SENSOR]++;
 		ilog(in, "unknown_sensor: %s is not registered", it->sensor);

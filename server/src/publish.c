@@ -29,6 +29,12 @@
 #define KEEPALIVE_S 30
 #define RECONNECT_MIN_S 1
 #define RECONNECT_MAX_S 30
+/*
+ * Messages (boards, alerts) handed to libmosquitto and not yet acknowledged
+ * by the broker; past this publish_alert_outbox declines, and the rules keep
+ * their alerts in the database instead of libmosquitto's unbounded queue.
+ */
+#define ALERTS_PENDING_MAX 1000
 
 struct publish {
 	struct mosquitto *mosq;
@@ -227,6 +233,17 @@ int publish_alert(void *ctx, const char *json)
 	pthread_mutex_unlock(&p->mutex);
 	log_debug("mqtt: alert %s", json);
 	return 0;
+}
+
+int publish_alert_outbox(void *ctx, const char *json)
+{
+	struct publish *p = ctx;
+	bool busy;
+
+	pthread_mutex_lock(&p->mutex);
+	busy = p->pending >= ALERTS_PENDING_MAX;
+	pthread_mutex_unlock(&p->mutex);
+	return busy ? -EAGAIN : publish_alert(ctx, json);
 }
 
 void publish_board(void *ctx, const char *block, const char *board_json)

@@ -73,6 +73,15 @@ void publish_board(void *ctx, const char *block, const char *board_json);
 int publish_alert(void *ctx, const char *json);
 
 /*
+ * publish_alert for a sender that keeps its own outbox (the rules engine's
+ * breach_audit): it also declines while 1000 messages await the broker's
+ * acknowledgement, so a burst of alerts waits in the database rather than
+ * in libmosquitto's unbounded memory queue.
+ * @retval as publish_alert, and -EAGAIN (try again later)
+ */
+int publish_alert_outbox(void *ctx, const char *json);
+
+/*
  * Wait up to timeout_ms for sent boards to be acknowledged, disconnect, stop
  * the thread and free. NULL is fine.
  */

@@ -9,7 +9,7 @@
  * deadline starts at the deadline, so a live day and the same day replayed
  * as a backlog give the same breaches.
  *
- * Batches: inside one ingest transaction (rules_ingest_sink ... 
+ * Batches: inside one ingest transaction (rules_ingest_sink ...
  * rules_ingest_flush) a small table per sensor keeps what this transaction
  * already knows, so a busy sensor costs one read and one write of its
  * rule_sensors row and heartbeat timer per batch, not per event, and a
@@ -48,6 +48,7 @@
 #define DOOR_UNKNOWN (-1)
 #define BATCH_SLOTS_MIN 256
 #define KEY_MAX 64
+#define ALERT_ROUNDS_MAX 20 /* of 100 alerts, per rules_publish_alerts */
 
 static const char *const rule_names[] = {
 	R_OOH_ACCESS, R_INSECURE, R_HELD_OPEN, R_OOH_NOISE, R_EXCESS, R_OFFLINE,
@@ -1367,12 +1368,14 @@ out:
 
 /* ---- alerts ---- */
 
-int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
+/* One round: up to 100 alerts. @retval how many were taken by fn, or -EIO, -ENOMEM */
+static int publish_round(struct rules *r, rules_alert_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = r->st[S_AUDIT_PENDING];
 	int64_t ids[100];
 	char *texts[100] = {NULL};
 	size_t n = 0;
+	int sent = 0;
 	int ret = 0;
 	int rc;
 
@@ -1415,6 +1418,8 @@ int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
 		st = r->st[S_AUDIT_MARK];
 		sqlite3_bind_int64(st, 1, ids[i]);
 		ret = step_done(r, st, "mark alert");
+		if (ret == 0)
+			sent++;
 	}
 	if (n > 0 && !sqlite3_get_autocommit(r->db)) {
 		if (ret == 0)
@@ -1424,7 +1429,22 @@ int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
-	return ret;
+	return ret < 0 ? ret : sent;
+}
+
+int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
+{
+	int ret;
+
+	/* bounded, so the store lock is not held for ever behind a busy ingest */
+	for (int round = 0; round < ALERT_ROUNDS_MAX; round++) {
+		ret = publish_round(r, fn, ctx);
+		if (ret < 0)
+			return ret;
+		if (ret < 100)
+			break;
+	}
+	return 0;
 }
 
 /* ---- life cycle and thread ---- */

@@ -21,8 +21,6 @@ enum stmt {
 	S_DELETE,
 	S_LIST_ALL,
 	S_LIST_BLOCK,
-	S_STATUS,
-	S_SEQ,
 	S_EV_INSERT,
 	S_LAST_DOOR,
 	S_EV_COUNT_SENSOR,
@@ -53,11 +51,6 @@ static const char *const sql[S_N] = {
 	"DELETE FROM sensors WHERE id = ?1",
 	"SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
 	"SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
-	"UPDATE sensors SET last_seen = MAX(COALESCE(last_seen, ?2), ?2),"
-	" online = COALESCE(?3, online), battery_pct = COALESCE(?4, battery_pct),"
-	" fw = COALESCE(?5, fw) WHERE id = ?1",
-	"UPDATE sensors SET first_seq = ?2, last_seq = ?3, n_events = ?4,"
-	" last_seen = MAX(COALESCE(last_seen, ?5), ?5) WHERE id = ?1",
 	"INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	"SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
@@ -274,32 +267,6 @@ int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sens
 	finish(st);
 	free(s);
 	return ret;
-}
-
-int sensordb_sensor_status(struct sensordb *d, const char *id, int64_t seen_ms, int online,
-			   int battery_pct, const char *fw)
-{
-	sqlite3_stmt *st = d->st[S_STATUS];
-
-	bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, seen_ms);
-	bind_opt_int(st, 3, online);
-	bind_opt_int(st, 4, battery_pct);
-	bind_text(st, 5, fw);
-	return run(d, st, "sensor status", false);
-}
-
-int sensordb_sensor_seq(struct sensordb *d, const char *id, int64_t first_seq, int64_t last_seq,
-			int64_t n_events, int64_t seen_ms)
-{
-	sqlite3_stmt *st = d->st[S_SEQ];
-
-	bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, first_seq);
-	sqlite3_bind_int64(st, 3, last_seq);
-	sqlite3_bind_int64(st, 4, n_events);
-	sqlite3_bind_int64(st, 5, seen_ms);
-	return run(d, st, "sensor seq", false);
 }
 
 int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensordb_live *l)

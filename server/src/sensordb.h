@@ -69,12 +69,6 @@ int sensordb_sensor_delete(struct sensordb *d, const char *id);
 typedef int (*sensordb_sensor_fn)(void *ctx, const struct sensordb_sensor *s);
 int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sensor_fn fn,
 			    void *ctx);
-/* Status: last_seen rises only; online/battery -1 and fw NULL leave those unchanged. */
-int sensordb_sensor_status(struct sensordb *d, const char *id, int64_t seen_ms, int online,
-			   int battery_pct, const char *fw);
-/* Seq bookkeeping after an insert, and last_seen. */
-int sensordb_sensor_seq(struct sensordb *d, const char *id, int64_t first_seq, int64_t last_seq,
-			int64_t n_events, int64_t seen_ms);
 
 /*
  * The live part of a registry row as a batch left it, written in one

@@ -14,6 +14,9 @@
  * Threads: a store may be used from several threads, but only by one at a
  * time: callers hold store_lock() around every use, including a whole
  * transaction (begin ... commit) so that a change and its board are atomic.
+ * The lock is the only protection: the connection is opened without SQLite's
+ * own mutex (SQLITE_OPEN_NOMUTEX), so every statement of every module that
+ * uses store_db/store_sqlite must run under it.
  */
 #ifndef SITEBOARD_SERVER_STORE_H
 #define SITEBOARD_SERVER_STORE_H
@@ -33,7 +36,7 @@ enum store_kind {
 };
 
 /* The schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* One block row. Strings are owned by the struct; release with store_block_release. */
 struct store_block {
@@ -54,7 +57,7 @@ int store_open(const char *path, struct store **out);
 /* Finalize every statement and close. NULL is fine. */
 void store_close(struct store *s);
 
-/* Serialise users of the store (a plain mutex, not recursive). */
+/* Serialise users of the store, first come first served (not recursive). */
 void store_lock(struct store *s);
 void store_unlock(struct store *s);
 

@@ -71,7 +71,18 @@ static const char style[] =
 	".pre{white-space:pre-wrap;overflow-wrap:anywhere}"
 	".inline{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:center}"
 	".inline button{margin:.25rem 0}"
-	"img.preview{max-width:100%;height:auto;border:1px solid #505050}";
+	"img.preview{max-width:100%;height:auto;border:1px solid #505050}"
+	"[hidden]{display:none!important}"
+	".warn{color:#a4161a;font-weight:700}"
+	".inline>div{flex:1 1 12rem}"
+	".inline p{margin:.5rem 0}"
+	"ol.trail{padding-left:1.5rem}ol.trail p{margin:.25rem 0}"
+	".note{border-left:4px solid #8a8a8a;padding-left:.75rem}"
+	"svg.noisechart{display:block;width:100%;min-width:40rem;height:auto}"
+	"caption{text-align:left;font-weight:600;padding:.25rem 0}"
+	".legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.5rem}"
+	".swatch{display:inline-block;width:1.75rem;height:1rem;margin-right:.5rem;"
+	"vertical-align:middle}";
 
 bool web_is_post(const struct wreq *r)
 {
@@ -128,7 +139,11 @@ void web_page_begin(struct wreq *r, struct html *h, const char *title)
 	if (r->signed_in) {
 		html_raw(h, "<nav aria-label=\"Staff pages\"><ul><li><a href=\"/staff/\">Home</a></li>");
 		if (r->user.role != TOKEN_ROLE_CARETAKER)
-			html_raw(h, "<li><a href=\"/staff/complaints\">Complaints</a></li>"
+			html_raw(h, "<li><a href=\"/staff/breaches\">Breaches</a></li>"
+				    "<li><a href=\"/staff/day\">Noise</a></li>"
+				    "<li><a href=\"/staff/hours\">Hours</a></li>"
+				    "<li><a href=\"/staff/kiosks\">Kiosks and sensors</a></li>"
+				    "<li><a href=\"/staff/complaints\">Complaints</a></li>"
 				    "<li><a href=\"/staff/export\">Export</a></li>"
 				    "<li><a href=\"/staff/audit\">Audit log</a></li>");
 		html_raw(h, "<li><form method=\"post\" action=\"/logout\">");
@@ -659,7 +674,11 @@ int web_open(struct store *store, struct api *api, const struct web_options *opt
 		ret = session_open(store, &w->sessions);
 	if (ret == 0)
 		ret = complaints_open(store, &w->complaints);
+	if (ret == 0)
+		ret = sensordb_open(store, &w->sensordb);
 	store_unlock(store);
+	if (ret == 0)
+		ret = web_manager_init(w);
 	if (ret < 0)
 		goto fail;
 	ret = ratelimit_open(WEB_COMPLAINT_LIMIT, WEB_COMPLAINT_WINDOW_MS, RATE_KEYS, &w->form_rl);
@@ -696,6 +715,7 @@ void web_close(struct web *w)
 	if (w->store != NULL)
 		store_lock(w->store);
 	complaints_close(w->complaints);
+	sensordb_close(w->sensordb);
 	session_close(w->sessions);
 	users_close(w->users);
 	if (w->store != NULL)

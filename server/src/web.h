@@ -4,9 +4,12 @@
  * (/c/<block>, public), staff sign-in (/login, /logout) and the staff pages
  * under /staff/ (caretakers: their blocks' notices, works and delays with a
  * kiosk preview; managers and admins: complaints with responses and status,
- * CSV export, audit log). Plain HTML with one inline stylesheet, no
- * JavaScript, every printed value escaped (html.h), every form checked at
- * the edge (form.h) and, for staff, carrying a CSRF token.
+ * open breaches with acknowledgement, hours exceptions, kiosks and sensors,
+ * the noise day view (SVG), CSV export, audit log). Plain HTML with one
+ * inline stylesheet; no JavaScript needed (one small inline script, allowed
+ * by its hash, refreshes the breaches list); every printed value escaped
+ * (html.h), every form checked at the edge (form.h) and, for staff,
+ * carrying a CSRF token.
  *
  * Board items are changed through the API (api_handle_role), so the pages
  * share its validation, transactions and board publishing.
@@ -35,8 +38,20 @@
 /* Announce a new complaint: payload is JSON without personal data (borrowed). */
 typedef void (*web_alert_fn)(void *ctx, const char *payload);
 
+struct rules;
+struct sitehours;
+struct kiosks;
+
 struct web_options {
 	const struct boardgen_site *site; /* borrowed, outlives the web */
+	/*
+	 * Borrowed, outlive the web; each may be NULL (the pages that need it
+	 * answer 503): breaches and acknowledgement, the permitted hours of the
+	 * day view, the kiosks heard on MQTT.
+	 */
+	struct rules *rules;
+	struct sitehours *hours;
+	struct kiosks *kiosks;
 	bool secure_cookies;              /* public_url is https: cookies get Secure */
 	long retention_days;              /* [privacy] complaint_retention_days */
 	web_alert_fn alert;               /* may be NULL */
@@ -70,6 +85,8 @@ struct web_response {
 	int n_cookies;
 	char disposition[160]; /* "" or Content-Disposition */
 	bool private_page;     /* Cache-Control: no-store */
+	const char *csp;       /* NULL: the default Content-Security-Policy; else the whole
+				  policy (static, or the web's: valid while the web is open) */
 };
 
 struct web;

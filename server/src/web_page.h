@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal to the web pages (web.c: routing, sign-in, tenants' form;
- * web_staff.c: staff pages): the shared state, one request in progress, and
- * the page helpers. Not a public interface.
+ * web_staff.c: staff pages; web_manager.c: managers' breaches, hours,
+ * kiosks and sensors, noise day view): the shared state, one request in
+ * progress, and the page helpers. Not a public interface.
  */
 #ifndef SITEBOARD_SERVER_WEB_PAGE_H
 #define SITEBOARD_SERVER_WEB_PAGE_H
 
 #include <pthread.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,6 +18,7 @@
 #include "html.h"
 #include "preview.h"
 #include "ratelimit.h"
+#include "sensordb.h"
 #include "session.h"
 #include "users.h"
 #include "web.h"
@@ -32,7 +35,9 @@ struct web {
 	struct preview *preview;
 	struct ratelimit *form_rl;
 	struct ratelimit *login_rl;
+	struct sensordb *sensordb; /* the day view's noise periods */
 	struct web_options opt;
+	char live_csp[384]; /* the policy of pages with the live-refresh script */
 	pthread_mutex_t mutex; /* dummy hash and last purge */
 	char dummy_hash[USERS_HASH_MAX];
 	int64_t last_purge_ms;
@@ -68,5 +73,28 @@ void web_time_text(int64_t ms, char *buf, size_t n);
 
 /* web_staff.c: everything under /staff/ (signed in, CSRF already checked for POSTs). */
 void web_staff_route(struct wreq *r, char **seg, int n);
+
+/* web_staff.c: 403 "Not for your role" and 404 pages. */
+void web_forbidden(struct wreq *r);
+void web_not_found(struct wreq *r);
+/*
+ * Call the JSON API as the user's role (body borrowed, may be NULL);
+ * *answer is the parsed answer or NULL (caller decrefs). Returns the status.
+ */
+int web_call_api(struct wreq *r, const char *method, const char *path, json_t *body,
+		 json_t **answer);
+/* The API answer's "error" text (borrowed from answer), or a general one. */
+const char *web_api_error(json_t *answer);
+
+/*
+ * web_manager.c: /staff/breaches..., /staff/hours..., /staff/kiosks and
+ * /staff/day (managers and admins). Returns false, answering nothing, for
+ * any other path.
+ */
+bool web_manager_route(struct wreq *r, char **seg, int n);
+/* web_manager.c: the breaches CSV of the export form (r->form has what, from, to). */
+void web_manager_export_breaches(struct wreq *r);
+/* web_manager.c: fill w->live_csp (the default policy plus the live script's hash). */
+int web_manager_init(struct web *w);
 
 #endif

@@ -86,13 +86,13 @@ static bool is_manager(const struct wreq *r)
 	return r->user.role != TOKEN_ROLE_CARETAKER;
 }
 
-static void forbidden(struct wreq *r)
+void web_forbidden(struct wreq *r)
 {
 	web_page_message(r, 403, "Not for your role",
 			 "Your account cannot open this page. Ask a site manager if you need it.");
 }
 
-static void not_found(struct wreq *r)
+void web_not_found(struct wreq *r)
 {
 	web_page_message(r, 404, "Page not found", "There is no page at this address.");
 }
@@ -105,7 +105,7 @@ static void audit(struct wreq *r, const char *action, const char *target, const 
 }
 
 /* Call the API as this user's role; *answer is the parsed JSON (or NULL). Returns the status. */
-static int call_api(struct wreq *r, const char *method, const char *path, json_t *body,
+int web_call_api(struct wreq *r, const char *method, const char *path, json_t *body,
 		    json_t **answer)
 {
 	char *text = NULL;
@@ -128,7 +128,7 @@ static int call_api(struct wreq *r, const char *method, const char *path, json_t
 	return status;
 }
 
-static const char *api_error(json_t *answer)
+const char *web_api_error(json_t *answer)
 {
 	const char *e = json_string_value(json_object_get(answer, "error"));
 
@@ -347,7 +347,7 @@ static json_t *list_items(struct wreq *r, const char *block, const char *plural)
 	json_t *arr = NULL;
 
 	snprintf(path, sizeof(path), "/api/v1/blocks/%s/%s", block, plural);
-	if (call_api(r, "GET", path, NULL, &answer) == 200)
+	if (web_call_api(r, "GET", path, NULL, &answer) == 200)
 		arr = json_incref(json_object_get(answer, plural));
 	json_decref(answer);
 	return arr != NULL ? arr : json_array();
@@ -504,7 +504,7 @@ static void preview(struct wreq *r, const char *block)
 	ret = store_block_board(r->w->store, block, &board);
 	store_unlock(r->w->store);
 	if (ret < 0 || board == NULL) {
-		not_found(r);
+		web_not_found(r);
 		goto out;
 	}
 	ret = preview_png(r->w->preview, board, r->now_ms, 1080, 1920, &png, &len);
@@ -532,11 +532,11 @@ static void block_route(struct wreq *r, char **seg, int n)
 	int status;
 
 	if (get_block(r, seg[1], &b) < 0) {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	if (!users_may_block(&r->user, b.id)) {
-		forbidden(r);
+		web_forbidden(r);
 		goto out;
 	}
 	if (n == 2 && !web_is_post(r)) {
@@ -549,7 +549,7 @@ static void block_route(struct wreq *r, char **seg, int n)
 	}
 	k = n == 3 ? find_wkind(seg[2]) : NULL;
 	if (k == NULL || !web_is_post(r)) {
-		not_found(r);
+		web_not_found(r);
 		goto out;
 	}
 	body = form_to_json(k, r->form, false, err, sizeof(err));
@@ -558,15 +558,15 @@ static void block_route(struct wreq *r, char **seg, int n)
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/api/v1/blocks/%s/%s", b.id, k->plural);
-	status = call_api(r, "POST", path, body, &answer);
+	status = web_call_api(r, "POST", path, body, &answer);
 	if (status == 201) {
 		audit(r, k->plural, json_string_value(json_object_get(answer, "id")), "created");
 		snprintf(path, sizeof(path), "/staff/blocks/%s#%s", b.id, k->plural);
 		web_redirect(r, path);
 	} else if (status == 403) {
-		forbidden(r);
+		web_forbidden(r);
 	} else {
-		snprintf(err, sizeof(err), "%s", api_error(answer));
+		snprintf(err, sizeof(err), "%s", web_api_error(answer));
 		block_page(r, &b, k, r->form, err, status >= 500 ? 503 : 422);
 	}
 out:
@@ -614,17 +614,17 @@ static void item_route(struct wreq *r, const struct wkind *k, const char *id)
 	int status;
 
 	if (!topic_id_valid(id)) {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	snprintf(path, sizeof(path), "/api/v1/%s/%s", k->plural, id);
-	if (call_api(r, "GET", path, NULL, &item) != 200) {
-		not_found(r);
+	if (web_call_api(r, "GET", path, NULL, &item) != 200) {
+		web_not_found(r);
 		goto out;
 	}
 	block = json_string_value(json_object_get(item, "block"));
 	if (block == NULL || !users_may_block(&r->user, block)) {
-		forbidden(r);
+		web_forbidden(r);
 		goto out;
 	}
 	if (!web_is_post(r)) {
@@ -634,12 +634,12 @@ static void item_route(struct wreq *r, const struct wkind *k, const char *id)
 	snprintf(back, sizeof(back), "/staff/blocks/%s#%s", block, k->plural);
 	action = form_get(r->form, "action");
 	if (action != NULL && strcmp(action, "delete") == 0) {
-		status = call_api(r, "DELETE", path, NULL, &answer);
+		status = web_call_api(r, "DELETE", path, NULL, &answer);
 		if (status == 204) {
 			audit(r, k->plural, id, "removed");
 			web_redirect(r, back);
 		} else {
-			web_page_message(r, status == 403 ? 403 : 422, "Not removed", api_error(answer));
+			web_page_message(r, status == 403 ? 403 : 422, "Not removed", web_api_error(answer));
 		}
 		goto out;
 	}
@@ -653,12 +653,12 @@ static void item_route(struct wreq *r, const struct wkind *k, const char *id)
 			sbtime_format(r->now_ms - 1000, now, sizeof(now));
 			json_object_set_new(body, "from", json_string(now));
 		}
-		status = body != NULL ? call_api(r, "PUT", path, body, &answer) : 500;
+		status = body != NULL ? web_call_api(r, "PUT", path, body, &answer) : 500;
 		if (status == 200) {
 			audit(r, k->plural, id, "expired");
 			web_redirect(r, back);
 		} else {
-			web_page_message(r, 422, "Not expired", api_error(answer));
+			web_page_message(r, 422, "Not expired", web_api_error(answer));
 		}
 		goto out;
 	}
@@ -667,12 +667,12 @@ static void item_route(struct wreq *r, const struct wkind *k, const char *id)
 		item_page(r, k, item, block, r->form, err, 422);
 		goto out;
 	}
-	status = call_api(r, "PUT", path, body, &answer);
+	status = web_call_api(r, "PUT", path, body, &answer);
 	if (status == 200) {
 		audit(r, k->plural, id, "changed");
 		web_redirect(r, back);
 	} else {
-		snprintf(err, sizeof(err), "%s", api_error(answer));
+		snprintf(err, sizeof(err), "%s", web_api_error(answer));
 		item_page(r, k, item, block, r->form, err, 422);
 	}
 out:
@@ -714,6 +714,11 @@ static void home(struct wreq *r)
 	html_raw(&h, "<h1>Hello, ");
 	html_text(&h, r->user.name);
 	html_fmt(&h, "</h1><p>Signed in as %s.</p>", token_role_name(r->user.role));
+	if (is_manager(r))
+		html_raw(&h, "<h2>Site</h2><ul><li><a href=\"/staff/breaches\">Open breaches</a></li>"
+			     "<li><a href=\"/staff/day\">Noise day view</a></li>"
+			     "<li><a href=\"/staff/hours\">Working hours and exceptions</a></li>"
+			     "<li><a href=\"/staff/kiosks\">Kiosks and sensors</a></li></ul>");
 	if (is_manager(r))
 		html_raw(&h, "<h2>Complaints</h2><ul><li><a href=\"/staff/complaints?status=open\">Open "
 			     "complaints</a></li><li><a href=\"/staff/complaints\">All complaints</a>"
@@ -839,7 +844,7 @@ static void complaint_page(struct wreq *r, int64_t id, const char *message, int 
 	ret = complaints_get(r->w->complaints, id, &cp);
 	store_unlock(r->w->store);
 	if (ret < 0) {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	web_page_begin(r, &h, cp.ref);
@@ -940,7 +945,7 @@ static void complaint_action(struct wreq *r, int64_t id, const char *what)
 			return;
 		}
 	} else {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	store_lock(r->w->store);
@@ -961,7 +966,7 @@ static void complaint_action(struct wreq *r, int64_t id, const char *what)
 			    target, strcmp(what, "status") == 0 ? status : NULL, r->now_ms);
 	store_unlock(r->w->store);
 	if (ret == -ENOENT) {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	if (ret < 0) {
@@ -991,7 +996,7 @@ static void complaints_route(struct wreq *r, char **seg, int n)
 	int64_t id = 0;
 
 	if (!is_manager(r)) {
-		forbidden(r);
+		web_forbidden(r);
 		return;
 	}
 	if (n == 1 && !web_is_post(r)) {
@@ -999,7 +1004,7 @@ static void complaints_route(struct wreq *r, char **seg, int n)
 		return;
 	}
 	if (n < 2 || parse_id(seg[1], &id) < 0) {
-		not_found(r);
+		web_not_found(r);
 		return;
 	}
 	if (n == 2 && !web_is_post(r))
@@ -1007,7 +1012,7 @@ static void complaints_route(struct wreq *r, char **seg, int n)
 	else if (n == 3 && web_is_post(r))
 		complaint_action(r, id, seg[2]);
 	else
-		not_found(r);
+		web_not_found(r);
 }
 
 /* ---- export ---- */
@@ -1112,15 +1117,18 @@ static void export_form(struct wreq *r, const char *message, int status)
 	html_raw(&h, "<fieldset><legend>What to export</legend><label class=\"choice\" "
 		     "for=\"what-complaints\"><input type=\"radio\" id=\"what-complaints\" "
 		     "name=\"what\" value=\"complaints\" checked>Complaints, with responses</label>"
-		     "</fieldset><label for=\"from\">From (received on or after)</label>"
+		     "<label class=\"choice\" for=\"what-breaches\"><input type=\"radio\" "
+		     "id=\"what-breaches\" name=\"what\" value=\"breaches\">Breaches, with "
+		     "acknowledgements and notes</label>"
+		     "</fieldset><label for=\"from\">From (on or after)</label>"
 		     "<input type=\"date\" id=\"from\" name=\"from\" required value=\"");
 	html_text(&h, today);
-	html_raw(&h, "\"><label for=\"to\">Until (received on or before)</label>"
+	html_raw(&h, "\"><label for=\"to\">Until (on or before)</label>"
 		     "<input type=\"date\" id=\"to\" name=\"to\" required value=\"");
 	html_text(&h, today);
 	html_raw(&h, "\"><label class=\"choice\" for=\"contact\"><input type=\"checkbox\" "
-		     "id=\"contact\" name=\"contact\">Include tenants' contact details (personal data: "
-		     "keep the file safe)</label><button type=\"submit\">Download CSV</button></form>");
+		     "id=\"contact\" name=\"contact\">Include tenants' contact details with complaints "
+		     "(personal data: keep the file safe)</label><button type=\"submit\">Download CSV</button></form>");
 	web_page_end(r, &h, status);
 }
 
@@ -1134,6 +1142,10 @@ static void export_csv(struct wreq *r)
 	char detail[120];
 	int ret;
 
+	if (what != NULL && strcmp(what, "breaches") == 0) {
+		web_manager_export_breaches(r);
+		return;
+	}
 	if (what == NULL || strcmp(what, "complaints") != 0) {
 		export_form(r, "Choose what to export.", 422);
 		return;
@@ -1224,7 +1236,7 @@ void web_staff_route(struct wreq *r, char **seg, int n)
 
 	if (n == 0 || (n == 1 && seg[0][0] == '\0')) {
 		if (web_is_post(r))
-			not_found(r);
+			web_not_found(r);
 		else
 			home(r);
 		return;
@@ -1239,7 +1251,7 @@ void web_staff_route(struct wreq *r, char **seg, int n)
 	}
 	if (strcmp(seg[0], "export") == 0 && n == 1) {
 		if (!is_manager(r))
-			forbidden(r);
+			web_forbidden(r);
 		else if (web_is_post(r))
 			export_csv(r);
 		else
@@ -1248,17 +1260,19 @@ void web_staff_route(struct wreq *r, char **seg, int n)
 	}
 	if (strcmp(seg[0], "audit") == 0 && n == 1) {
 		if (!is_manager(r))
-			forbidden(r);
+			web_forbidden(r);
 		else if (web_is_post(r))
-			not_found(r);
+			web_not_found(r);
 		else
 			audit_page(r);
 		return;
 	}
+	if (web_manager_route(r, seg, n))
+		return;
 	k = find_wkind(seg[0]);
 	if (k != NULL && n == 2) {
 		item_route(r, k, seg[1]);
 		return;
 	}
-	not_found(r);
+	web_not_found(r);
 }

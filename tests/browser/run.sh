@@ -3,7 +3,8 @@
 # Browser tests of the web pages in Debian's headless Chromium: starts a
 # private Mosquitto and the server (the integration tests' lib.sh), makes a
 # block, a manager and a caretaker, renders the kiosk's board to read the
-# complaint URL from its QR code, runs web.test.js (playwright-core + axe-core
+# complaint URL from its QR code, registers a door and a noise sensor (the
+# test publishes their events with mosquitto_pub), runs web.test.js (playwright-core + axe-core
 # from SITEBOARD_NODE_DIR/node_modules), then checks with OCR that the notice
 # the caretaker posted in the browser is on the kiosk's screen.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,9 +18,19 @@ HTTP_PORT=$(free_port)
 server_config
 # the QR code must lead to this server
 sed -i "s|^public_url = .*|public_url = http://127.0.0.1:$HTTP_PORT|" "$WORK/server.ini"
+# no regular hours, so a door opened now is out of hours whenever the test runs;
+# the manager adds today's exception in the browser (the day view's shading)
+cat >>"$WORK/server.ini" <<CONF
+[hours]
+weekly = none
+[sensors]
+heartbeat_s = 0
+CONF
 start_server
 expect_status 201 POST /api/v1/blocks '{"id":"tower-a","name":"Tower A","address":"Tower A, Barton Hill, Bristol"}' >/dev/null
 expect_status 201 POST /api/v1/blocks/tower-a/contacts '{"role":"Out of hours emergency","phone":"0117 496 0999","hours":"24 hours"}' >/dev/null
+expect_status 201 POST /api/v1/sensors '{"id":"gate","block":"tower-a","kind":"door","role":"site_access","location":"Main gate"}' >/dev/null
+expect_status 201 POST /api/v1/sensors '{"id":"mic","block":"tower-a","kind":"noise","role":"noise","location":"Scaffold, level 3"}' >/dev/null
 printf 'manager password 1\n' | "$BIN/siteboard-server" --config "$WORK/server.ini" user add anna --role manager
 printf 'caretaker password 1\n' | "$BIN/siteboard-server" --config "$WORK/server.ini" user add bob --role caretaker --blocks tower-a
 
@@ -31,8 +42,8 @@ url=$(qr "$WORK/before.png")
 
 SHOTS=${SITEBOARD_SHOTS:-$WORK/shots}
 mkdir -p "$SHOTS"
-log "headless Chromium: tenant, manager, caretaker"
-NODE_PATH="$NODE_DIR/node_modules" BASE="$API" QR_URL="$url" SHOTS="$SHOTS" PROFILE="$WORK/chromium" \
+log "headless Chromium: tenant, manager, caretaker, manager's site pages"
+NODE_PATH="$NODE_DIR/node_modules" BASE="$API" MQTT_PORT="$MQTT_PORT" QR_URL="$url" SHOTS="$SHOTS" PROFILE="$WORK/chromium" \
 	node "$here/web.test.js" >"$WORK/node.log" 2>&1 || { cat "$WORK/node.log" >&2; fail "web.test.js failed"; }
 cat "$WORK/node.log" >&2
 

@@ -45,7 +45,7 @@ pub server-main "$(pw server)" "$S/tower-b/board" board-b retain || fail "server
 
 log "a kiosk cannot read another block's board"
 [ -z "$(sub1 kiosk-k1 "$(pw k1)" "$S/tower-b/board")" ] || fail "k1 read tower-b's board"
-[ -z "$(sub1 kiosk-k1 "$(pw k1)" "$S/#")" ] || fail "k1 read through a wildcard"
+[ -z "$(sub1 kiosk-k1 "$(pw k1)" "$S/tower-b/#")" ] || fail "k1 read through a wildcard"
 
 log "observer with the server's credentials"
 mosquitto_sub -p "$MQTT_PORT" -u server-main -P "$(pw server)" -q 1 -v \

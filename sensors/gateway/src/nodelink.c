@@ -146,16 +146,26 @@ static double level(int16_t v)
 }
 
 /* Hand an event to the sink. @retval 0 taken (or nothing to take), <0 not taken: no ACK */
-static int deliver(struct nodelink *l, const struct frame *f, int64_t now_ms)
+static int deliver(struct nodelink *l, const struct nodelink_node *nd, const struct frame *f,
+		   int64_t now_ms)
 {
 	const struct nodelink_map *m;
 	struct event_noise e;
+	struct sink_origin o = {
+		.node = f->node,
+		.boot_count = nd->boot_count,
+		.boot_ms = nd->boot_ms,
+		.node_seq = f->seq,
+	};
 
 	switch (f->type) {
 	case FRAME_DOOR:
 		m = mapping(l, f->node, true);
 		if (!m)
 			break;
+		if (l->sink->node_door)
+			return l->sink->node_door(l->sink->ctx, m->sensor, &o,
+						  now_ms - f->u.door.age_ms, f->u.door.open != 0);
 		return l->sink->door(l->sink->ctx, m->sensor, now_ms - f->u.door.age_ms,
 				     f->u.door.open != 0);
 	case FRAME_NOISE:
@@ -173,6 +183,8 @@ static int deliver(struct nodelink *l, const struct frame *f, int64_t now_ms)
 			e.lafmax = level(f->u.noise.lafmax);
 			e.la90 = level(f->u.noise.la90);
 		}
+		if (l->sink->node_noise)
+			return l->sink->node_noise(l->sink->ctx, m->sensor, &o, &e);
 		return l->sink->noise(l->sink->ctx, m->sensor, &e);
 	default:
 		return 0;
@@ -235,7 +247,7 @@ static void frame_in(struct nodelink *l, const struct frame *f, int64_t now_ms, 
 		send_ack(l, f, fd);
 		return;
 	}
-	if (deliver(l, f, now_ms) < 0)
+	if (deliver(l, nd, f, now_ms) < 0)
 		return;
 	nd->win = w;
 	if (f->type != FRAME_HELLO)

@@ -4,6 +4,8 @@
  *   outbox(id INTEGER PRIMARY KEY AUTOINCREMENT, sensor, seq, topic, payload, created_ms)
  *   seqs(sensor PRIMARY KEY, next)        next seq per sensor
  *   meta(key PRIMARY KEY, value)          'dropped': rows dropped when full
+ *   nodeseqs(sensor, node, boot_count, boot_ms, node_seq, seq)
+ *                                         which seq a firmware node's frame got
  * AUTOINCREMENT keeps ids rising even after the queue empties, so the send
  * order is the push order across restarts. Statements are prepared once.
  */
@@ -34,6 +36,9 @@ enum stmt {
 	ST_COUNT,
 	ST_DROPPED_GET,
 	ST_DROPPED_SET,
+	ST_ORIGIN_GET,
+	ST_ORIGIN_SET,
+	ST_ORIGIN_PRUNE,
 	ST_N
 };
 
@@ -54,6 +59,11 @@ static const char *const sql[ST_N] = {
 	[ST_DROPPED_GET] = "SELECT value FROM meta WHERE key = 'dropped'",
 	[ST_DROPPED_SET] = "INSERT INTO meta(key, value) VALUES('dropped', ?1) "
 			   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_ORIGIN_GET] = "SELECT seq FROM nodeseqs WHERE sensor = ?1 AND node = ?2 AND "
+			  "boot_count = ?3 AND boot_ms = ?4 AND node_seq = ?5",
+	[ST_ORIGIN_SET] = "INSERT OR REPLACE INTO nodeseqs(sensor, node, boot_count, boot_ms, "
+			  "node_seq, seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_ORIGIN_PRUNE] = "DELETE FROM nodeseqs WHERE sensor = ?1 AND seq <= ?2",
 };
 
 static const char schema[] =
@@ -61,7 +71,10 @@ static const char schema[] =
 	" id INTEGER PRIMARY KEY AUTOINCREMENT, sensor TEXT NOT NULL, seq INTEGER NOT NULL,"
 	" topic TEXT NOT NULL, payload BLOB NOT NULL, created_ms INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS seqs(sensor TEXT PRIMARY KEY, next INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS nodeseqs(sensor TEXT NOT NULL, node INTEGER NOT NULL,"
+	" boot_count INTEGER NOT NULL, boot_ms INTEGER NOT NULL, node_seq INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL, PRIMARY KEY(sensor, node, boot_count, boot_ms, node_seq));";
 
 struct outbox {
 	sqlite3 *db;
@@ -212,8 +225,31 @@ static int drop_oldest(struct outbox *ob)
 	return 1;
 }
 
-int outbox_push(struct outbox *ob, const char *sensor, const char *topic, outbox_encode_fn encode,
-		void *ctx, int64_t *seq_out)
+static void bind_origin(sqlite3_stmt *st, const char *sensor, const struct outbox_origin *o)
+{
+	sqlite3_bind_text(st, 1, sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, o->node);
+	sqlite3_bind_int64(st, 3, o->boot_count);
+	sqlite3_bind_int64(st, 4, o->boot_ms);
+	sqlite3_bind_int64(st, 5, o->node_seq);
+}
+
+/* Inside the push transaction: record which seq origin's frame got. */
+static int origin_set(struct outbox *ob, const char *sensor, const struct outbox_origin *o,
+		      int64_t seq)
+{
+	bind_origin(ob->st[ST_ORIGIN_SET], sensor, o);
+	sqlite3_bind_int64(ob->st[ST_ORIGIN_SET], 6, seq);
+	if (exec_bound(ob, ob->st[ST_ORIGIN_SET]) != 0)
+		return -EIO;
+	sqlite3_bind_text(ob->st[ST_ORIGIN_PRUNE], 1, sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ob->st[ST_ORIGIN_PRUNE], 2, seq - OUTBOX_ORIGIN_KEEP);
+	return exec_bound(ob, ob->st[ST_ORIGIN_PRUNE]);
+}
+
+static int push(struct outbox *ob, const char *sensor, const char *topic,
+		const struct outbox_origin *origin, outbox_encode_fn encode, void *ctx,
+		int64_t *seq_out, bool *duplicate)
 {
 	char payload[OUTBOX_PAYLOAD_MAX];
 	int64_t seq = 1;
@@ -226,6 +262,21 @@ int outbox_push(struct outbox *ob, const char *sensor, const char *topic, outbox
 	pthread_mutex_lock(&ob->lock);
 	if (exec_simple(ob, ST_BEGIN) != 0)
 		goto out;
+	if (origin) {
+		bind_origin(ob->st[ST_ORIGIN_GET], sensor, origin);
+		rc = query_int(ob, ob->st[ST_ORIGIN_GET], &seq);
+		if (rc == 0) {
+			/* queued before: nothing new to store */
+			*duplicate = true;
+			exec_simple(ob, ST_ROLLBACK);
+			if (seq_out)
+				*seq_out = seq;
+			ret = 0;
+			goto out;
+		}
+		if (rc != -ENOENT)
+			goto rollback;
+	}
 	sqlite3_bind_text(ob->st[ST_SEQ_GET], 1, sensor, -1, SQLITE_STATIC);
 	rc = query_int(ob, ob->st[ST_SEQ_GET], &seq);
 	if (rc == -ENOENT)
@@ -253,6 +304,8 @@ int outbox_push(struct outbox *ob, const char *sensor, const char *topic, outbox
 	sqlite3_bind_int64(ob->st[ST_SEQ_SET], 2, seq + 1);
 	if (exec_bound(ob, ob->st[ST_SEQ_SET]) != 0)
 		goto rollback;
+	if (origin && origin_set(ob, sensor, origin, seq) != 0)
+		goto rollback;
 	if (exec_simple(ob, ST_COMMIT) != 0)
 		goto rollback;
 	if (dropped > 0) {
@@ -269,6 +322,29 @@ rollback:
 out:
 	pthread_mutex_unlock(&ob->lock);
 	return ret;
+}
+
+int outbox_push(struct outbox *ob, const char *sensor, const char *topic, outbox_encode_fn encode,
+		void *ctx, int64_t *seq_out)
+{
+	bool dup = false;
+
+	return push(ob, sensor, topic, NULL, encode, ctx, seq_out, &dup);
+}
+
+int outbox_push_node(struct outbox *ob, const char *sensor, const char *topic,
+		     const struct outbox_origin *origin, outbox_encode_fn encode, void *ctx,
+		     int64_t *seq_out, bool *duplicate)
+{
+	bool dup = false;
+	int rc;
+
+	if (!origin)
+		return -EINVAL;
+	rc = push(ob, sensor, topic, origin, encode, ctx, seq_out, &dup);
+	if (duplicate)
+		*duplicate = dup;
+	return rc;
 }
 
 int outbox_next(struct outbox *ob, int64_t after_id, struct outbox_row *row)

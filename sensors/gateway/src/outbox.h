@@ -14,6 +14,7 @@
 #ifndef SENSORD_OUTBOX_H
 #define SENSORD_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,33 @@ void outbox_close(struct outbox *ob);
  */
 int outbox_push(struct outbox *ob, const char *sensor, const char *topic, outbox_encode_fn encode,
 		void *ctx, int64_t *seq_out);
+
+/*
+ * Where an event from a firmware node came from: its node id, its boot
+ * (boot count and estimated boot time, as sensord's node link knows them)
+ * and the node's own seq of the frame. Copied by the call.
+ */
+struct outbox_origin {
+	uint16_t node;
+	uint32_t boot_count;
+	int64_t boot_ms;
+	uint32_t node_seq;
+};
+
+/*
+ * As outbox_push, for a frame from a firmware node. The published seq stays
+ * sensord's dense per-sensor seq (the node's seq counts HELLO, DOOR and NOISE
+ * together and restarts at 1 when the node reboots, so it cannot be the
+ * sensor's), but the pair (origin, seq) is stored in the same transaction:
+ * the same frame pushed again (a retransmission after a crash between
+ * queueing and ACKing) gets its first seq back and queues nothing
+ * (*duplicate true). The last OUTBOX_ORIGIN_KEEP pairs per sensor are kept.
+ * @retval as outbox_push
+ */
+#define OUTBOX_ORIGIN_KEEP 1024
+int outbox_push_node(struct outbox *ob, const char *sensor, const char *topic,
+		     const struct outbox_origin *origin, outbox_encode_fn encode, void *ctx,
+		     int64_t *seq_out, bool *duplicate);
 
 /*
  * The first row with id > after_id.

@@ -17,6 +17,8 @@
 #include <siteboard/config.h>
 #include <siteboard/sbtime.h>
 
+#include "serial.h"
+
 #define MAX_KEYS 128
 #define SECTION_MAX (TOPIC_ID_MAX + 8)
 
@@ -36,6 +38,8 @@ static const struct {
 	{"script", SDCONF_DOOR, SDCONF_SCRIPT},
 	{"alsa", SDCONF_NOISE, SDCONF_ALSA},
 	{"wav", SDCONF_NOISE, SDCONF_WAV},
+	{"serial", SDCONF_DOOR, SDCONF_SERIAL},
+	{"serial", SDCONF_NOISE, SDCONF_SERIAL},
 };
 
 const char *sdconf_input_name(enum sdconf_input in)
@@ -128,12 +132,18 @@ static int handler1(void *user, const char *section, const char *name, const cha
 			}
 		}
 		snprintf(msg, sizeof(msg), "'input' in [%s] must be %s, not '%.40s'", p->sections[idx],
-			 s->kind == SDCONF_DOOR ? "gpio or script" : "alsa or wav", value);
+			 s->kind == SDCONF_DOOR ? "gpio, script or serial" : "alsa, wav or serial", value);
 		return fail1(p, msg);
 	}
 	if (strcmp(name, "block") == 0 && !topic_id_valid(value)) {
 		snprintf(msg, sizeof(msg), "'block' in [%s] must be an id ([a-z0-9-]{1,40})",
 			 p->sections[idx]);
+		return fail1(p, msg);
+	}
+	if (strcmp(name, "baud") == 0 && !serial_baud_ok(strtol(value, NULL, 10))) {
+		snprintf(msg, sizeof(msg),
+			 "'baud' in [%s] must be a standard rate from 9600 to 921600, not '%.40s'",
+			 p->sections[idx], value);
 		return fail1(p, msg);
 	}
 	if (strcmp(name, "start") == 0 && sbtime_parse(value, &s->start_ms) < 0) {
@@ -162,6 +172,11 @@ static size_t sensor_keys(const char *sec, struct sdconf_sensor *s, struct confi
 		break;
 	case SDCONF_SCRIPT:
 		break;
+	case SDCONF_SERIAL:
+		k[n++] = KEY(sec, "serial", CONFIG_STRING, &s->serial, true, 0, 0);
+		k[n++] = KEY(sec, "baud", CONFIG_INT, &s->baud, false, 9600, 921600);
+		k[n++] = KEY(sec, "node", CONFIG_INT, &s->node, true, 0, 65535);
+		break;
 	case SDCONF_ALSA:
 		k[n++] = KEY(sec, "device", CONFIG_STRING, &s->device, false, 0, 0);
 		k[n++] = KEY(sec, "period_s", CONFIG_INT, &s->period_s, false, 1, 86400);
@@ -184,6 +199,42 @@ static void sensor_defaults(struct sdconf_sensor *s)
 	s->period_s = 60;
 	s->cal_db = 120;
 	s->realtime = true;
+	s->baud = 115200;
+}
+
+/*
+ * Serial sensors: one port has one baud rate, and a node's door (or noise)
+ * frames go to one sensor. @retval 0, -EINVAL with err set
+ */
+static int check_serial(const char *path, const struct pass1 *p, const struct sdconf *c,
+			char *err, size_t err_len)
+{
+	for (size_t i = 0; i < c->n_sensors; i++) {
+		const struct sdconf_sensor *a = &c->sensors[i];
+
+		if (a->input != SDCONF_SERIAL)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct sdconf_sensor *b = &c->sensors[j];
+
+			if (b->input != SDCONF_SERIAL || strcmp(a->serial, b->serial) != 0)
+				continue;
+			if (a->baud != b->baud) {
+				snprintf(err, err_len,
+					 "%s: [%s] and [%s] share serial %.60s but not its baud rate",
+					 path, p->sections[j], p->sections[i], a->serial);
+				return -EINVAL;
+			}
+			if (a->node == b->node && a->kind == b->kind) {
+				snprintf(err, err_len,
+					 "%s: [%s] and [%s] both take node %ld's %s frames on %.60s",
+					 path, p->sections[j], p->sections[i], a->node,
+					 a->kind == SDCONF_DOOR ? "door" : "noise", a->serial);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
 }
 
 int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
@@ -277,6 +328,9 @@ int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
 	}
 	if (ret < 0)
 		goto out;
+	ret = check_serial(path, p, c, err, err_len);
+	if (ret < 0)
+		goto out;
 	if (c->log_level && strcmp(c->log_level, "error") != 0 &&
 	    strcmp(c->log_level, "warn") != 0 && strcmp(c->log_level, "info") != 0 &&
 	    strcmp(c->log_level, "debug") != 0) {
@@ -341,6 +395,7 @@ void sdconf_release(struct sdconf *c)
 		free(s->device);
 		free(s->file);
 		free(s->start);
+		free(s->serial);
 	}
 	memset(c, 0, sizeof(*c));
 }

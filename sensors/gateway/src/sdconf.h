@@ -5,7 +5,8 @@
  * [noise:<id>] section per sensor. Read in two passes: the first finds the
  * sensor sections and their inputs, the second is config_load over a table
  * built for exactly those sections, so every problem is one line
- * ("FILE:LINE: ...") and a typo is never a silent default.
+ * ("FILE:LINE: ...") and a typo is never a silent default. Checks across
+ * sections (serial ports, nodes) come last and name both sections.
  */
 #ifndef SENSORD_SDCONF_H
 #define SENSORD_SDCONF_H
@@ -28,6 +29,7 @@ enum sdconf_input {
 	SDCONF_SCRIPT, /* door */
 	SDCONF_ALSA,   /* noise */
 	SDCONF_WAV,    /* noise */
+	SDCONF_SERIAL, /* door or noise: a firmware node's frames (nodelink.h) */
 };
 
 struct sdconf_sensor {
@@ -47,6 +49,10 @@ struct sdconf_sensor {
 	bool realtime;
 	char *start;      /* RFC 3339, or NULL: the time sensord starts */
 	int64_t start_ms; /* parsed start */
+	/* serial */
+	char *serial;     /* device path or "tcp:HOST:PORT" */
+	long baud;        /* 115200 by default; sensors on one port agree */
+	long node;        /* the node id whose DOOR (door) or NOISE (noise) frames these are */
 	/* noise */
 	long period_s;
 	double cal_db;

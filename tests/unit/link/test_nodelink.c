@@ -135,7 +135,7 @@ static struct frame door(uint32_t seq, int open, uint32_t age)
 static void test_events_acks_duplicates(void **st)
 {
 	struct fake fk = {0};
-	struct sink sink = {&fk, fake_door, fake_noise, NULL};
+	struct sink sink = {&fk, fake_door, fake_noise, NULL, NULL, NULL};
 	struct nodelink_params p = {"tcp:unused:1", 0, state, map, 2};
 	struct nodelink l;
 	struct frame f;

@@ -77,6 +77,36 @@ static void test_minimal_and_defaults(void **state)
 	sdconf_release(&c);
 }
 
+static void test_serial(void **state)
+{
+	struct sdconf c;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(sdconf_load(write_ini("[sensord]\nsite = s\nblock = b\nqueue = /tmp/q\n"
+					       "[door:gate-1]\ninput = serial\n"
+					       "serial = tcp:127.0.0.1:5555\nnode = 1\n"
+					       "[noise:gate-1-noise]\ninput = serial\n"
+					       "serial = tcp:127.0.0.1:5555\nnode = 1\n"
+					       "[door:store-2]\ninput = serial\n"
+					       "serial = /dev/ttyUSB0\nbaud = 9600\nnode = 2\n"),
+				     &c, err, sizeof(err)),
+			 0);
+	assert_int_equal(c.n_sensors, 3);
+	assert_int_equal(c.sensors[0].input, SDCONF_SERIAL);
+	assert_int_equal(c.sensors[0].kind, SDCONF_DOOR);
+	assert_string_equal(c.sensors[0].serial, "tcp:127.0.0.1:5555");
+	assert_int_equal(c.sensors[0].baud, 115200);
+	assert_int_equal(c.sensors[0].node, 1);
+	assert_int_equal(c.sensors[1].kind, SDCONF_NOISE);
+	assert_int_equal(c.sensors[1].input, SDCONF_SERIAL);
+	assert_int_equal(c.sensors[1].node, 1);
+	assert_int_equal(c.sensors[2].baud, 9600);
+	assert_int_equal(c.sensors[2].node, 2);
+	assert_string_equal(sdconf_input_name(SDCONF_SERIAL), "serial");
+	sdconf_release(&c);
+}
+
 static void test_bad_files(void **state)
 {
 	static const struct {
@@ -88,7 +118,31 @@ static void test_bad_files(void **state)
 		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:Gate]\ninput = gpio\n",
 		 ":6: sensor id 'Gate' in [door:Gate] must be"},
 		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = alsa\n",
-		 ":6: 'input' in [door:g] must be gpio or script"},
+		 ":6: 'input' in [door:g] must be gpio, script or serial"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[noise:g]\ninput = usb\n",
+		 ":6: 'input' in [noise:g] must be alsa, wav or serial"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = serial\nnode = 1\n",
+		 "missing required key 'serial' in [door:g]"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = serial\n"
+		 "serial = /dev/ttyUSB0\n",
+		 "missing required key 'node' in [door:g]"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = serial\n"
+		 "serial = /dev/ttyUSB0\nnode = 70000\n",
+		 ":8: 'node' in [door:g] must be a whole number from 0 to 65535"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = serial\n"
+		 "serial = /dev/ttyUSB0\nnode = 1\nbaud = 12345\n",
+		 ":9: 'baud' in [door:g] must be a standard rate from 9600 to 921600"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = serial\n"
+		 "serial = /dev/ttyUSB0\nnode = 1\nperiod_s = 5\n",
+		 ":9: unknown key 'period_s' in [door:g]"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n"
+		 "[door:a]\ninput = serial\nserial = /dev/ttyS0\nnode = 1\n"
+		 "[door:b]\ninput = serial\nserial = /dev/ttyS0\nnode = 1\n",
+		 ": [door:a] and [door:b] both take node 1's door frames on /dev/ttyS0"},
+		{"[sensord]\nsite = s\nblock = b\nqueue = q\n"
+		 "[door:a]\ninput = serial\nserial = /dev/ttyS0\nnode = 1\n"
+		 "[noise:b]\ninput = serial\nserial = /dev/ttyS0\nnode = 1\nbaud = 9600\n",
+		 ": [door:a] and [noise:b] share serial /dev/ttyS0 but not its baud rate"},
 		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\nline = 3\n",
 		 "missing required key 'input' in [door:g]"},
 		{"[sensord]\nsite = s\nblock = b\nqueue = q\n[door:g]\ninput = gpio\n",
@@ -128,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example_loads),
 		cmocka_unit_test(test_minimal_and_defaults),
+		cmocka_unit_test(test_serial),
 		cmocka_unit_test(test_bad_files),
 	};
 

@@ -107,7 +107,7 @@ static void test_bounce_and_times(void **state)
 	atomic_bool stop;
 	struct fake_line f = {edges, sizeof(edges) / sizeof(edges[0]), 0, 0, false, 900, &stop};
 	struct rec r;
-	struct sink sink = {&r, rec_door, NULL, &stop};
+	struct sink sink = {&r, rec_door, NULL, &stop, NULL, NULL};
 	int64_t start = sbtime_now_ms();
 
 	(void)state;

@@ -2,7 +2,9 @@
 /*
  * Unit tests of the on-disk queue against real SQLite files: seq per sensor
  * across reopen, order, ack, the bound (drop oldest, counted), and the
- * sender's store-and-forward over a fake broker (acks, reconnect, timeout).
+ * sender's store-and-forward over a fake broker (acks, reconnect, timeout),
+ * and a firmware node's frames: one seq per frame, dense per sensor, the
+ * same frame pushed again (even after reopen) queued once.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -105,6 +107,51 @@ static void test_seq_order_ack_reopen(void **state)
 	assert_string_equal(row.sensor, "noise-1");
 	assert_int_equal(outbox_next(ob, row.id, &row), -ENOENT);
 	push(ob, "gate-1", 4, 3);
+	outbox_close(ob);
+}
+
+static void push_node(struct outbox *ob, const char *sensor, uint32_t boot, uint32_t node_seq,
+		      int64_t want_seq, bool want_dup)
+{
+	struct outbox_origin o = {.node = 1, .boot_count = boot, .boot_ms = 1000, .node_seq = node_seq};
+	int64_t seq = 0;
+	bool dup = !want_dup;
+	int v = (int)node_seq;
+
+	assert_int_equal(outbox_push_node(ob, sensor, "t/x", &o, enc, &v, &seq, &dup), 0);
+	assert_int_equal(seq, want_seq);
+	assert_true(dup == want_dup);
+}
+
+static void test_node_origin(void **state)
+{
+	struct outbox *ob = NULL;
+	int64_t before;
+
+	(void)state;
+	unlink(path);
+	assert_int_equal(outbox_open(path, 100, &ob), 0);
+	push(ob, "gate-1", 0, 1); /* a local reading first: node frames continue the seq */
+	/* the node's seq counts every frame type: door gets 2, 4, 5 */
+	push_node(ob, "gate-1", 1, 2, 2, false);
+	push_node(ob, "gate-n", 1, 3, 1, false);
+	push_node(ob, "gate-1", 1, 4, 3, false);
+	push_node(ob, "gate-1", 1, 2, 2, true); /* retransmitted: same seq, nothing queued */
+	before = outbox_count(ob);
+	push_node(ob, "gate-1", 1, 4, 3, true);
+	assert_int_equal(outbox_count(ob), before);
+	outbox_close(ob);
+	ob = NULL;
+	assert_int_equal(outbox_open(path, 100, &ob), 0);
+	push_node(ob, "gate-1", 1, 4, 3, true); /* after a restart too */
+	push_node(ob, "gate-1", 1, 5, 4, false);
+	/* the node rebooted: its seq starts again, ours goes on */
+	push_node(ob, "gate-1", 2, 2, 5, false);
+	push_node(ob, "gate-1", 2, 2, 5, true);
+	assert_int_equal(outbox_count(ob), 6);
+	assert_int_equal(outbox_next_seq(ob, "gate-1"), 6);
+	assert_int_equal(outbox_push_node(ob, "gate-1", "t/x", NULL, enc, &before, NULL, NULL),
+			 -EINVAL);
 	outbox_close(ob);
 }
 
@@ -220,6 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seq_order_ack_reopen),
 		cmocka_unit_test(test_full_drops_oldest),
+		cmocka_unit_test(test_node_origin),
 		cmocka_unit_test(test_sender),
 	};
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "ingest.h"
 #include "rules.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
@@ -477,6 +478,178 @@ static void test_backlog_equivalence(void **state)
 	testdb_remove(g.path);
 }
 
+/* ---- batches (rules_ingest_sink ... rules_ingest_flush) ---- */
+
+/* A mixed, repeatable stream: every role, in and out of hours, repeats, statuses. */
+static void batch_event(int i, struct ingest_event *ev, struct event_noise *nz)
+{
+	static const char *const sensors[] = {"gate", "store", "lobby", "mic", "back"};
+	static const char *const roles[] = {"site_access", "secure_store", "communal_entrance",
+					    "noise", "site_access"};
+	uint32_t x = (uint32_t)i * 2654435761u;
+	int k = (int)(x >> 7) % 5;
+	/* 7 minutes apart from Monday 05:00 UTC: crosses 08:00 and 17:00 twice */
+	int64_t ts = T("2026-11-23T05:00:00Z") + (int64_t)i * 7 * 60 * 1000;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(nz, 0, sizeof(*nz));
+	ev->sensor = sensors[k];
+	ev->block = "tower-a";
+	ev->role = roles[k];
+	ev->ts_ms = ts;
+	ev->arrived_ms = ts + (int64_t)(x % 5000);
+	ev->battery_pct = -1;
+	if ((x >> 3) % 11 == 0) {
+		ev->kind = "status";
+		ev->online = (x >> 5) % 3 != 0;
+		ev->retained = (x >> 9) % 2 == 0;
+		ev->ts_ms = ev->arrived_ms;
+	} else if (k == 3) {
+		ev->kind = "noise";
+		nz->ts_ms = ts;
+		nz->period_s = 60;
+		nz->has_levels = (x >> 11) % 9 != 0;
+		nz->laeq = 45.0 + (double)((x >> 13) % 45);
+		ev->noise = nz;
+	} else {
+		ev->kind = "door";
+		ev->open = (x >> 4) % 3 != 0; /* repeats of the same state too */
+	}
+}
+
+/* Tables the rules write, one line per row, for comparing two runs. */
+static char *dump_rules_state(struct fixture *f)
+{
+	static const char *const sql[] = {
+		"SELECT sensor, block, COALESCE(door, -1), door_since, COALESCE(status, '')"
+		" FROM rule_sensors ORDER BY sensor",
+		"SELECT sensor, rule, block, due, since FROM rule_timers ORDER BY sensor, rule",
+		"SELECT breach, state, at, recorded_at, published FROM breach_audit ORDER BY id",
+		"SELECT id, rule, sensor, started_at, COALESCE(ended_at, -1), state, detail"
+		" FROM breaches ORDER BY id",
+		"SELECT sensor, ts, period_s, laeq FROM rule_noise ORDER BY sensor, ts",
+	};
+	size_t cap = 1 << 20, len = 0;
+	char *out = calloc(1, cap);
+
+	assert_non_null(out);
+	for (size_t q = 0; q < sizeof(sql) / sizeof(sql[0]); q++) {
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(store_sqlite(f->s), sql[q], -1, &st, NULL),
+				 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *t = sqlite3_column_text(st, c);
+				int n = snprintf(out + len, cap - len, "%s%c",
+						 t != NULL ? (const char *)t : "NULL",
+						 c + 1 < sqlite3_column_count(st) ? ' ' : '\n');
+
+				assert_true(n > 0 && (size_t)n < cap - len);
+				len += (size_t)n;
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	return out;
+}
+
+#define BATCH_EVENTS 600
+
+/* The stream through rules_ingest_sink in transactions of batch events. */
+static void play_batches(struct fixture *f, int batch)
+{
+	struct ingest_event ev;
+	struct event_noise nz;
+
+	for (int i = 0; i < BATCH_EVENTS; i += batch) {
+		/* one failed attempt first: rolled back and discarded, then redone */
+		if (i % (3 * batch) == 0) {
+			assert_int_equal(store_begin(f->s), 0);
+			for (int j = i; j < i + batch && j < BATCH_EVENTS; j++) {
+				batch_event(j, &ev, &nz);
+				assert_int_equal(rules_ingest_sink(f->r, &ev), 0);
+			}
+			store_rollback(f->s);
+			rules_ingest_discard(f->r);
+		}
+		assert_int_equal(store_begin(f->s), 0);
+		for (int j = i; j < i + batch && j < BATCH_EVENTS; j++) {
+			batch_event(j, &ev, &nz);
+			assert_int_equal(rules_ingest_sink(f->r, &ev), 0);
+		}
+		assert_int_equal(rules_ingest_flush(f->r), 0);
+		assert_int_equal(store_commit(f->s), 0);
+	}
+}
+
+/* The same stream through rules_event, one transaction each (no batch table). */
+static void play_single(struct fixture *f)
+{
+	static const enum rules_role roles[] = {RULES_ROLE_SITE_ACCESS, RULES_ROLE_SECURE_STORE,
+						RULES_ROLE_COMMUNAL_ENTRANCE, RULES_ROLE_NOISE};
+	static const char *const role_names[] = {"site_access", "secure_store",
+						 "communal_entrance", "noise"};
+	struct ingest_event ev;
+	struct event_noise nz;
+
+	for (int i = 0; i < BATCH_EVENTS; i++) {
+		struct rules_event re = {0};
+
+		batch_event(i, &ev, &nz);
+		re.sensor = ev.sensor;
+		re.block = ev.block;
+		for (size_t k = 0; k < 4; k++)
+			if (strcmp(ev.role, role_names[k]) == 0)
+				re.role = roles[k];
+		re.ts_ms = ev.ts_ms;
+		re.arrived_ms = ev.arrived_ms;
+		re.open = ev.open;
+		re.online = ev.online;
+		re.retained = ev.retained;
+		if (strcmp(ev.kind, "door") == 0) {
+			re.kind = RULES_KIND_DOOR;
+		} else if (strcmp(ev.kind, "noise") == 0) {
+			re.kind = RULES_KIND_NOISE;
+			re.period_s = nz.period_s;
+			re.has_levels = nz.has_levels;
+			re.laeq = nz.laeq;
+		} else {
+			re.kind = RULES_KIND_STATUS;
+		}
+		feed(f, &re);
+	}
+}
+
+static void test_batch_equivalence(void **state)
+{
+	static const int batches[] = {2, 7, 64, BATCH_EVENTS};
+	struct fixture *f = *state;
+	char *want = NULL;
+
+	play_single(f);
+	want = dump_rules_state(f);
+	assert_true(count(f, "out_of_hours_access", NULL) > 0);
+	assert_true(count(f, "sensor_offline", NULL) > 0);
+	assert_true(count(f, "out_of_hours_noise", NULL) > 0);
+	assert_true(count(f, "excess_noise", NULL) > 0);
+	for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
+		struct fixture g = {0};
+		char *got = NULL;
+
+		g.cfg = f->cfg;
+		testdb_path(g.path, sizeof(g.path));
+		open_all(&g);
+		play_batches(&g, batches[b]);
+		got = dump_rules_state(&g);
+		assert_string_equal(want, got);
+		free(got);
+		close_all(&g);
+		testdb_remove(g.path);
+	}
+	free(want);
+}
+
 /* ---- the hours ---- */
 
 static void add_exception(struct fixture *f, const char *date, bool closed, int from, int to)
@@ -633,6 +806,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_open_breach_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backlog_equivalence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_equivalence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bank_holiday, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_changes, setup, teardown),
