@@ -7,12 +7,12 @@ uint16_t crc16_update(uint16_t crc, const void *data, size_t len)
 	const uint8_t *p = data;
 
 	for (size_t i = 0; i < len; i++) {
-		crc ^= (uint16_t)(p[i] << 8);
+		crc ^= (uint16_t)((unsigned)p[i] << 8);
 		for (int b = 0; b < 8; b++) {
 			if (crc & 0x8000u)
-				crc = (uint16_t)((crc << 1) ^ 0x1021u);
+				crc = (uint16_t)(((unsigned)crc << 1) ^ 0x1021u);
 			else
-				crc = (uint16_t)(crc << 1);
+				crc = (uint16_t)((unsigned)crc << 1);
 		}
 	}
 	return crc;
