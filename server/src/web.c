@@ -6,6 +6,15 @@
  */
 #include "web.h"
 
+/*
+ * An Argon2id hash (same cost as users' own) to verify against when the user
+ * name is unknown, so the answer takes as long and nobody learns which names
+ * exist. A constant, not made at start-up, where hashing would cost the
+ * server 64 MiB of memory and a fraction of a second for nothing.
+ */
+#define DUMMY_HASH \
+	"$argon2id$v=19$m=65536,t=2,p=1$BBh4HEmyl+l93KTCzqlOjA$fCJ1MaQq6jLTLDffEPeMONSyIIneCjmd0gTeOURZDp0"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -554,7 +563,7 @@ static void login_submit(struct wreq *r)
 		store_unlock(w->store);
 	}
 	/* the same work whether or not the user exists */
-	ok = users_check_password(found ? hash : w->dummy_hash, pw) && found;
+	ok = users_check_password(found ? hash : DUMMY_HASH, pw) && found;
 	if (!ok) {
 		ratelimit_hit(w->login_rl, r->in->client, r->now_ms);
 		ratelimit_hit(w->login_rl, name_key, r->now_ms);
@@ -690,10 +699,6 @@ int web_open(struct store *store, struct api *api, const struct web_options *opt
 			   opt->font_bold != NULL ? opt->font_bold : PREVIEW_FONT_BOLD, &w->preview);
 	if (ret < 0)
 		log_warn("web: kiosk previews unavailable (fonts)");
-	/* a fixed hash to verify against for unknown users, so timing does not tell */
-	ret = users_hash_password("no-such-user-password", w->dummy_hash);
-	if (ret < 0)
-		goto fail;
 	if (web_purge(w, sbtime_now_ms()) < 0) {
 		ret = -EIO;
 		goto fail;

@@ -39,7 +39,6 @@ struct web {
 	struct web_options opt;
 	char live_csp[384]; /* the policy of pages with the live-refresh script */
 	pthread_mutex_t mutex; /* dummy hash and last purge */
-	char dummy_hash[USERS_HASH_MAX];
 	int64_t last_purge_ms;
 };
 
