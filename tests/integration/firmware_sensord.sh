@@ -145,9 +145,13 @@ lag_ppm=$(grep 'debug: node 1: uptime' "$WORK/sensord.log" |
 	while read -r t u; do echo "$(date -u -d "$t" +%s%3N) $u"; done |
 	awk 'NR == 1 { w0 = $1; u0 = $2 } NR == 2 { r = ($2 - u0) / ($1 - w0); l = 1 - r; if (l < 0) l = -l; printf "%d", l * 1e6 }')
 log "node clock: ${lag_ppm:-0} ppm from sensord's"
-# each stored time (in time order: retransmissions after an outage may come in
-# another order, see the report) is within 0.5 s of when the stimulus was sent
-doors=$(jq -c 'sort_by(.ts)' <<<"$doors")
+# sensord takes the node's frames in order, so the server stores the events in
+# the order they happened, the backlog after the outage included (a door's
+# "closed" must never come before its "open")
+doors=$(jq -c 'sort_by(.seq)' <<<"$doors")
+jq -e 'map(.ts) == (map(.ts) | sort)' <<<"$doors" >/dev/null ||
+	fail "door events stored out of time order: $(jq -c 'map([.seq, .ts, .state])' <<<"$doors")"
+# each stored time is within 0.5 s of when the stimulus was sent
 i=0
 while read -r sent; do
 	ts=$(jq -r ".[$i].ts" <<<"$doors")
@@ -167,6 +171,8 @@ noise=$(events gate-1-noise)
 n=$(jq length <<<"$noise")
 [ "$n" -ge 5 ] || fail "only $n noise periods stored"
 [ "$(jq 'map(.seq) | unique | length' <<<"$noise")" -eq "$n" ] || fail "a noise period stored twice"
+jq -e 'map(.ts) == (sort_by(.seq) | map(.ts))' <<<"$(jq -c 'sort_by(.ts)' <<<"$noise")" >/dev/null ||
+	fail "noise periods stored out of time order: $(jq -c 'map([.seq, .ts])' <<<"$noise")"
 jq -e '[sort_by(.ts)[].ts | sub("\\.[0-9]+Z$"; "Z") | fromdate] as $t
 	| [range(1; $t | length) | $t[.] - $t[. - 1]] | all(. >= 4 and . <= 8)' <<<"$noise" >/dev/null ||
 	fail "noise periods not 5 s apart: $(jq -c 'map(.ts)' <<<"$noise")"

@@ -242,6 +242,18 @@ static void frame_in(struct nodelink *l, const struct frame *f, int64_t now_ms, 
 	if (f->type == FRAME_HELLO)
 		hello(nd, f, now_ms);
 	w = nd->win;
+	if (w.top != 0 && f->seq > w.top + 1) {
+		/* in order only (see NODELINK_GAP_WAIT_MS) */
+		if (nd->gap_since_ms == 0)
+			nd->gap_since_ms = now_ms;
+		if (now_ms - nd->gap_since_ms < NODELINK_GAP_WAIT_MS) {
+			l->held++;
+			return;
+		}
+		log_warn("node %u: frames %" PRIu32 " to %" PRIu32 " never came (dropped from its "
+			 "ring?); going on",
+			 f->node, w.top + 1, f->seq - 1);
+	}
 	if (!seqwin_check(&w, f->seq)) {
 		l->duplicates++;
 		send_ack(l, f, fd);
@@ -250,6 +262,7 @@ static void frame_in(struct nodelink *l, const struct frame *f, int64_t now_ms, 
 	if (deliver(l, nd, f, now_ms) < 0)
 		return;
 	nd->win = w;
+	nd->gap_since_ms = 0;
 	if (f->type != FRAME_HELLO)
 		l->events++;
 	/* not stored: no ACK, the node sends it again */

@@ -27,6 +27,15 @@
 
 #define NODELINK_MAX_NODES 16
 #define NODELINK_REBOOT_MS 10000
+/*
+ * Frames are taken in sequence order only. One that comes after a gap (an
+ * older frame still missing, e.g. lost and not yet resent after an outage)
+ * is held back unacknowledged, so the node sends it again after the missing
+ * one; the events reach the server oldest first, as they happened. A gap
+ * older than this (several of the node's longest retransmission intervals)
+ * means the node dropped the missing frame from its full ring: go on.
+ */
+#define NODELINK_GAP_WAIT_MS 15000
 #define NODELINK_RETRY_MS 1000 /* between attempts to (re)open the port */
 
 struct nodelink_map {
@@ -48,6 +57,7 @@ struct nodelink_node {
 	uint32_t boot_count;
 	int64_t boot_ms; /* wall-clock estimate of the node's boot */
 	struct seqwin win;
+	int64_t gap_since_ms; /* when a frame past a gap was first held back; 0: none */
 };
 
 struct nodelink {
@@ -56,7 +66,7 @@ struct nodelink {
 	struct deframe rx;
 	struct nodelink_node nodes[NODELINK_MAX_NODES];
 	size_t n_nodes;
-	uint64_t bad_frames, duplicates, events, unmapped;
+	uint64_t bad_frames, duplicates, events, unmapped, held;
 };
 
 /*

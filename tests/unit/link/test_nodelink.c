@@ -240,10 +240,64 @@ static void test_events_acks_duplicates(void **st)
 	assert_int_equal(acks(s, 8), 5);
 }
 
+/*
+ * Frames are taken in order: one past a gap is held back unacknowledged until
+ * the missing one comes (the node sends both again), so a door's "closed"
+ * never reaches the server before its "open"; a gap that outlives the node's
+ * retransmissions (its ring dropped the frame) is given up on.
+ */
+static void test_in_order(void **st)
+{
+	struct fake fk = {0};
+	struct sink sink = {&fk, fake_door, fake_noise, NULL, NULL, NULL};
+	struct nodelink_params p = {"tcp:unused:1", 0, state, map, 2};
+	struct nodelink l;
+	struct frame f;
+	uint32_t s[8];
+
+	(void)st;
+	assert_int_equal(nodelink_init(&l, &p, &sink), 0);
+	f = hello(1, 1, 5000);
+	feed(&l, &f, 1000000);
+	f = door(2, 1, 0);
+	feed(&l, &f, 1000000);
+	assert_int_equal(acks(s, 8), 2);
+	/* 3 (closed) is lost; 4 (open again) arrives first: held, not ACKed */
+	f = door(4, 1, 0);
+	feed(&l, &f, 1000100);
+	assert_int_equal(fk.doors, 1);
+	assert_int_equal(l.held, 1);
+	assert_int_equal(acks(s, 8), 0);
+	/* 3 comes again, then 4: delivered oldest first */
+	f = door(3, 0, 500);
+	feed(&l, &f, 1000600);
+	assert_int_equal(fk.doors, 2);
+	assert_false(fk.open);
+	f = door(4, 1, 500);
+	feed(&l, &f, 1000600);
+	assert_int_equal(fk.doors, 3);
+	assert_true(fk.open);
+	assert_int_equal(acks(s, 8), 2);
+	assert_int_equal(s[0], 3);
+	assert_int_equal(s[1], 4);
+	/* 5 and 6 never come (dropped from the node's full ring): 7 waits, then goes */
+	f = door(7, 0, 0);
+	feed(&l, &f, 2000000);
+	assert_int_equal(fk.doors, 3);
+	feed(&l, &f, 2000000 + NODELINK_GAP_WAIT_MS - 1);
+	assert_int_equal(fk.doors, 3);
+	feed(&l, &f, 2000000 + NODELINK_GAP_WAIT_MS);
+	assert_int_equal(fk.doors, 4);
+	assert_false(fk.open);
+	assert_int_equal(acks(s, 8), 1);
+	assert_int_equal(s[0], 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_events_acks_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_order, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
