@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "reply.h"
 #include "siteboard/board.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
@@ -128,47 +129,12 @@ struct req {
 	const char *body;
 	size_t len;
 	const char *query; /* after '?', or "" */
-	int status;
-	char *response;
+	struct reply out;
 };
 
 static bool method_is(const struct req *r, const char *m)
 {
 	return strcmp(r->method, m) == 0;
-}
-
-static void reply_json(struct req *r, int status, json_t *obj)
-{
-	free(r->response);
-	r->response = NULL;
-	r->status = status;
-	if (obj == NULL) {
-		r->status = 500;
-		return;
-	}
-	r->response = json_dumps(obj, JSON_COMPACT);
-	if (r->response == NULL)
-		r->status = 500;
-	json_decref(obj);
-}
-
-static void reply_error(struct req *r, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void reply_error(struct req *r, int status, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-static void reply_internal(struct req *r)
-{
-	reply_error(r, 500, "internal error");
 }
 
 /* Characters in UTF-8 text (jansson has already checked it is valid UTF-8). */
@@ -204,22 +170,22 @@ static json_t *parse_body(struct req *r)
 	json_t *obj = NULL;
 
 	if (r->len > API_MAX_BODY) {
-		reply_error(r, 413, "body larger than %d bytes", API_MAX_BODY);
+		reply_error(&r->out, 413, "body larger than %d bytes", API_MAX_BODY);
 		return NULL;
 	}
 	if (r->len == 0 || r->body == NULL) {
-		reply_error(r, 400, "a JSON object body is required");
+		reply_error(&r->out, 400, "a JSON object body is required");
 		return NULL;
 	}
 	obj = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (obj == NULL) {
-		reply_error(r, 400, "malformed JSON at line %d column %d: %s", jerr.line,
+		reply_error(&r->out, 400, "malformed JSON at line %d column %d: %s", jerr.line,
 			    jerr.column, jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
-		reply_error(r, 400, "the body must be a JSON object");
+		reply_error(&r->out, 400, "the body must be a JSON object");
 		return NULL;
 	}
 	return obj;
@@ -248,16 +214,16 @@ static int check_keys(struct req *r, json_t *body, const struct field *fields, s
 			const char *want = key[0] == 'i' ? id : block;
 
 			if (!json_is_string(v)) {
-				reply_error(r, 400, "'%s' must be a string", key);
+				reply_error(&r->out, 400, "'%s' must be a string", key);
 				return -EINVAL;
 			}
 			if (strcmp(json_string_value(v), want) != 0) {
-				reply_error(r, 422, "'%s' cannot be changed", key);
+				reply_error(&r->out, 422, "'%s' cannot be changed", key);
 				return -EINVAL;
 			}
 			continue;
 		}
-		reply_error(r, 422, "unknown field '%s'", key);
+		reply_error(&r->out, 422, "unknown field '%s'", key);
 		return -EINVAL;
 	}
 	return 0;
@@ -276,7 +242,7 @@ static int check_field(struct req *r, json_t *obj, const struct field *f, const 
 
 	if (v == NULL || json_is_null(v)) {
 		if (f->required) {
-			reply_error(r, 422, "missing field '%s'", f->name);
+			reply_error(&r->out, 422, "missing field '%s'", f->name);
 			return -EINVAL;
 		}
 		if (f->def == NULL)
@@ -292,13 +258,13 @@ static int check_field(struct req *r, json_t *obj, const struct field *f, const 
 	}
 	if (f->type == FIELD_BOOL) {
 		if (!json_is_boolean(v)) {
-			reply_error(r, 400, "'%s' must be true or false", f->name);
+			reply_error(&r->out, 400, "'%s' must be true or false", f->name);
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		reply_error(r, 400, "'%s' must be a string", f->name);
+		reply_error(&r->out, 400, "'%s' must be a string", f->name);
 		return -EINVAL;
 	}
 	s = json_string_value(v);
@@ -306,26 +272,26 @@ static int check_field(struct req *r, json_t *obj, const struct field *f, const 
 	case FIELD_TEXT:
 		if (utf8_chars(s) < f->min_chars || utf8_chars(s) > f->max_chars ||
 		    strlen(s) > BOARD_MAX_TEXT) {
-			reply_error(r, 422, "'%s' must be %zu to %zu characters", f->name,
+			reply_error(&r->out, 422, "'%s' must be %zu to %zu characters", f->name,
 				    f->min_chars, f->max_chars);
 			return -EINVAL;
 		}
 		return 0;
 	case FIELD_DATE:
 		if (!is_date(s)) {
-			reply_error(r, 422, "'%s' must be a date YYYY-MM-DD", f->name);
+			reply_error(&r->out, 422, "'%s' must be a date YYYY-MM-DD", f->name);
 			return -EINVAL;
 		}
 		return 0;
 	case FIELD_TIME:
 		if (sbtime_parse(s, &ms) < 0 || sbtime_format(ms, buf, sizeof(buf)) < 0) {
-			reply_error(r, 422, "'%s' must be an RFC 3339 time", f->name);
+			reply_error(&r->out, 422, "'%s' must be an RFC 3339 time", f->name);
 			return -EINVAL;
 		}
 		return json_object_set_new(obj, f->name, json_string(buf)) == 0 ? 0 : -ENOMEM;
 	case FIELD_PRIORITY:
 		if (board_priority_parse(s, &prio) < 0) {
-			reply_error(r, 422, "'%s' must be normal, important or urgent", f->name);
+			reply_error(&r->out, 422, "'%s' must be normal, important or urgent", f->name);
 			return -EINVAL;
 		}
 		return 0;
@@ -337,11 +303,11 @@ static int check_field(struct req *r, json_t *obj, const struct field *f, const 
 			rc = -ENOENT;
 		free(ref_block);
 		if (rc == -ENOENT) {
-			reply_error(r, 422, "'%s': no work '%.40s' in block %s", f->name, s, block);
+			reply_error(&r->out, 422, "'%s': no work '%.40s' in block %s", f->name, s, block);
 			return -EINVAL;
 		}
 		if (rc < 0) {
-			reply_internal(r);
+			reply_internal(&r->out);
 			return rc;
 		}
 		return 0;
@@ -375,7 +341,7 @@ static int check_item(struct req *r, const struct kind *k, json_t *obj, const ch
 		ret = check_field(r, obj, &k->fields[i], block);
 		if (ret < 0) {
 			if (ret == -ENOMEM)
-				reply_internal(r);
+				reply_internal(&r->out);
 			return ret;
 		}
 	}
@@ -384,7 +350,7 @@ static int check_item(struct req *r, const struct kind *k, json_t *obj, const ch
 	case STORE_NOTICES:
 		if (str_of(obj, "until") != NULL &&
 		    time_of(obj, "until") <= time_of(obj, "from")) {
-			reply_error(r, 422, "'until' must be after 'from'");
+			reply_error(&r->out, 422, "'until' must be after 'from'");
 			return -EINVAL;
 		}
 		board_priority_parse(str_of(obj, "priority"), &prio);
@@ -393,7 +359,7 @@ static int check_item(struct req *r, const struct kind *k, json_t *obj, const ch
 		break;
 	case STORE_WORKS:
 		if (date_days(str_of(obj, "to")) < date_days(str_of(obj, "from"))) {
-			reply_error(r, 422, "'to' must not be before 'from'");
+			reply_error(&r->out, 422, "'to' must not be before 'from'");
 			return -EINVAL;
 		}
 		*sortkey = date_days(str_of(obj, "from"));
@@ -401,7 +367,7 @@ static int check_item(struct req *r, const struct kind *k, json_t *obj, const ch
 	case STORE_DELAYS:
 		if (str_of(obj, "new_from") != NULL && str_of(obj, "new_to") != NULL &&
 		    date_days(str_of(obj, "new_to")) < date_days(str_of(obj, "new_from"))) {
-			reply_error(r, 422, "'new_to' must not be before 'new_from'");
+			reply_error(&r->out, 422, "'new_to' must not be before 'new_from'");
 			return -EINVAL;
 		}
 		break;
@@ -478,10 +444,10 @@ static int commit_block(struct req *r, const char *block)
 	if (ret < 0) {
 		store_rollback(a->store);
 		if (ret == -E2BIG)
-			reply_error(r, 422, "the board of block %s would exceed %d bytes", block,
+			reply_error(&r->out, 422, "the board of block %s would exceed %d bytes", block,
 				    BOARD_MAX_BYTES);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		goto out;
 	}
 	log_debug("block %s: board version %lld", block, (long long)(b.board_version + 1));
@@ -516,10 +482,10 @@ static void blocks_list(struct req *r)
 
 	if (arr == NULL || store_block_foreach(r->api->store, list_blocks_cb, arr) != 0) {
 		json_decref(arr);
-		reply_internal(r);
+		reply_internal(&r->out);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o}", "blocks", arr));
+	reply_json(&r->out, 200, json_pack("{s:o}", "blocks", arr));
 }
 
 static void block_answer(struct req *r, int status, const char *id)
@@ -527,10 +493,10 @@ static void block_answer(struct req *r, int status, const char *id)
 	struct store_block b = {0};
 
 	if (store_block_get(r->api->store, id, &b) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		return;
 	}
-	reply_json(r, status, block_json(&b));
+	reply_json(&r->out, status, block_json(&b));
 	store_block_release(&b);
 }
 
@@ -541,7 +507,7 @@ static int check_block_fields(struct req *r, json_t *obj)
 
 		if (ret < 0) {
 			if (ret == -ENOMEM)
-				reply_internal(r);
+				reply_internal(&r->out);
 			return ret;
 		}
 	}
@@ -559,31 +525,31 @@ static void block_create(struct req *r)
 		return;
 	id = str_of(body, "id");
 	if (json_object_get(body, "id") == NULL || json_is_null(json_object_get(body, "id"))) {
-		reply_error(r, 422, "missing field 'id'");
+		reply_error(&r->out, 422, "missing field 'id'");
 		goto out;
 	}
 	if (id == NULL) {
-		reply_error(r, 400, "'id' must be a string");
+		reply_error(&r->out, 400, "'id' must be a string");
 		goto out;
 	}
 	if (!topic_id_valid(id)) {
-		reply_error(r, 422, "'id' must match [a-z0-9-]{1,40}");
+		reply_error(&r->out, 422, "'id' must match [a-z0-9-]{1,40}");
 		goto out;
 	}
 	if (check_keys(r, body, block_fields, N(block_fields), id, NULL) < 0 ||
 	    check_block_fields(r, body) < 0)
 		goto out;
 	if (store_begin(st) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	ret = store_block_insert(st, id, str_of(body, "name"), str_of(body, "address"));
 	if (ret < 0) {
 		store_rollback(st);
 		if (ret == -EEXIST)
-			reply_error(r, 409, "block %s already exists", id);
+			reply_error(&r->out, 409, "block %s already exists", id);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		goto out;
 	}
 	if (commit_block(r, id) == 0) {
@@ -607,22 +573,22 @@ static void block_update(struct req *r, const char *id)
 	if (check_keys(r, body, block_fields, N(block_fields), id, NULL) < 0)
 		goto out;
 	if (store_begin(st) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	ret = store_block_get(st, id, &b);
 	if (ret < 0) {
 		store_rollback(st);
 		if (ret == -ENOENT)
-			reply_error(r, 404, "no block %s", id);
+			reply_error(&r->out, 404, "no block %s", id);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		goto out;
 	}
 	merged = json_pack("{s:s,s:s?}", "name", b.name, "address", b.address);
 	if (merged == NULL || json_object_update(merged, body) < 0) {
 		store_rollback(st);
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	json_object_del(merged, "id");
@@ -633,7 +599,7 @@ static void block_update(struct req *r, const char *id)
 	ret = store_block_update(st, id, str_of(merged, "name"), str_of(merged, "address"));
 	if (ret < 0) {
 		store_rollback(st);
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	if (commit_block(r, id) == 0)
@@ -650,7 +616,7 @@ static void block_delete(struct req *r, const char *id)
 	int ret;
 
 	if (store_begin(a->store) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		return;
 	}
 	ret = store_block_delete(a->store, id);
@@ -659,15 +625,15 @@ static void block_delete(struct req *r, const char *id)
 	if (ret < 0) {
 		store_rollback(a->store);
 		if (ret == -ENOENT)
-			reply_error(r, 404, "no block %s", id);
+			reply_error(&r->out, 404, "no block %s", id);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		return;
 	}
 	log_info("block %s deleted", id);
 	if (a->publish != NULL)
 		a->publish(a->publish_ctx, id, NULL);
-	r->status = 204;
+	r->out.status = 204;
 }
 
 static void block_get(struct req *r, const char *id)
@@ -676,11 +642,11 @@ static void block_get(struct req *r, const char *id)
 	int ret = store_block_get(r->api->store, id, &b);
 
 	if (ret == -ENOENT)
-		reply_error(r, 404, "no block %s", id);
+		reply_error(&r->out, 404, "no block %s", id);
 	else if (ret < 0)
-		reply_internal(r);
+		reply_internal(&r->out);
 	else
-		reply_json(r, 200, block_json(&b));
+		reply_json(&r->out, 200, block_json(&b));
 	store_block_release(&b);
 }
 
@@ -690,14 +656,14 @@ static void block_board(struct req *r, const char *id)
 	int ret = store_block_board(r->api->store, id, &board);
 
 	if (ret == -ENOENT) {
-		reply_error(r, 404, "no block %s", id);
+		reply_error(&r->out, 404, "no block %s", id);
 	} else if (ret < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 	} else if (board == NULL) {
-		reply_error(r, 404, "block %s has no board yet", id);
+		reply_error(&r->out, 404, "block %s has no board yet", id);
 	} else {
-		r->status = 200;
-		r->response = board;
+		r->out.status = 200;
+		r->out.response = board;
 	}
 }
 
@@ -724,9 +690,9 @@ static int need_block(struct req *r, const char *block)
 
 	store_block_release(&b);
 	if (ret == -ENOENT)
-		reply_error(r, 404, "no block %s", block);
+		reply_error(&r->out, 404, "no block %s", block);
 	else if (ret < 0)
-		reply_internal(r);
+		reply_internal(&r->out);
 	return ret;
 }
 
@@ -738,10 +704,10 @@ static void items_list(struct req *r, const struct kind *k, const char *block)
 		goto out;
 	if (lc.arr == NULL || store_item_foreach(r->api->store, k->store, block, list_items_cb,
 						 &lc) != 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
-	reply_json(r, 200, json_pack("{s:O}", k->plural, lc.arr));
+	reply_json(&r->out, 200, json_pack("{s:O}", k->plural, lc.arr));
 out:
 	json_decref(lc.arr);
 }
@@ -777,11 +743,11 @@ static void item_create(struct req *r, const struct kind *k, const char *block)
 	given = json_object_get(body, "id");
 	if (given != NULL && !json_is_null(given)) {
 		if (!json_is_string(given)) {
-			reply_error(r, 400, "'id' must be a string");
+			reply_error(&r->out, 400, "'id' must be a string");
 			goto out;
 		}
 		if (!topic_id_valid(json_string_value(given))) {
-			reply_error(r, 422, "'id' must match [a-z0-9-]{1,40}");
+			reply_error(&r->out, 422, "'id' must match [a-z0-9-]{1,40}");
 			goto out;
 		}
 		snprintf(id, sizeof(id), "%s", json_string_value(given));
@@ -792,40 +758,40 @@ static void item_create(struct req *r, const struct kind *k, const char *block)
 	if (check_keys(r, body, k->fields, k->n_fields, NULL, block) < 0)
 		goto out;
 	if (store_begin(st) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	if (need_block(r, block) < 0 || check_item(r, k, body, block, &sortkey) < 0)
 		goto rollback;
 	if (store_item_count(st, k->store, block, &count) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	if (count >= BOARD_MAX_ITEMS) {
-		reply_error(r, 422, "block %s already has %d %s", block, BOARD_MAX_ITEMS,
+		reply_error(&r->out, 422, "block %s already has %d %s", block, BOARD_MAX_ITEMS,
 			    k->plural);
 		goto rollback;
 	}
 	if (id[0] == '\0' && make_id(r, k, id, sizeof(id)) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	data = canonical(body, k->fields, k->n_fields);
 	if (data == NULL) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	ret = store_item_insert(st, k->store, id, block, sortkey, data);
 	if (ret == -EEXIST) {
-		reply_error(r, 409, "%s %s already exists", k->plural, id);
+		reply_error(&r->out, 409, "%s %s already exists", k->plural, id);
 		goto rollback;
 	}
 	if (ret < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	if (commit_block(r, block) == 0)
-		reply_json(r, 201, item_json(id, block, data));
+		reply_json(&r->out, 201, item_json(id, block, data));
 	goto out;
 rollback:
 	store_rollback(st);
@@ -841,11 +807,11 @@ static void item_get(struct req *r, const struct kind *k, const char *id)
 	int ret = store_item_get(r->api->store, k->store, id, &block, &data);
 
 	if (ret == -ENOENT)
-		reply_error(r, 404, "no %s %s", k->plural, id);
+		reply_error(&r->out, 404, "no %s %s", k->plural, id);
 	else if (ret < 0)
-		reply_internal(r);
+		reply_internal(&r->out);
 	else
-		reply_json(r, 200, item_json(id, block, data));
+		reply_json(&r->out, 200, item_json(id, block, data));
 	free(block);
 	free(data);
 }
@@ -864,15 +830,15 @@ static void item_update(struct req *r, const struct kind *k, const char *id)
 	if (body == NULL)
 		return;
 	if (store_begin(st) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto out;
 	}
 	ret = store_item_get(st, k->store, id, &block, &data);
 	if (ret < 0) {
 		if (ret == -ENOENT)
-			reply_error(r, 404, "no %s %s", k->plural, id);
+			reply_error(&r->out, 404, "no %s %s", k->plural, id);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		goto rollback;
 	}
 	if (check_keys(r, body, k->fields, k->n_fields, id, block) < 0)
@@ -881,18 +847,18 @@ static void item_update(struct req *r, const struct kind *k, const char *id)
 	json_object_del(body, "block");
 	merged = json_loads(data, 0, NULL);
 	if (merged == NULL || json_object_update(merged, body) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	if (check_item(r, k, merged, block, &sortkey) < 0)
 		goto rollback;
 	newdata = canonical(merged, k->fields, k->n_fields);
 	if (newdata == NULL || store_item_update(st, k->store, id, sortkey, newdata) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		goto rollback;
 	}
 	if (commit_block(r, block) == 0)
-		reply_json(r, 200, item_json(id, block, newdata));
+		reply_json(&r->out, 200, item_json(id, block, newdata));
 	goto out;
 rollback:
 	store_rollback(st);
@@ -911,7 +877,7 @@ static void item_delete(struct req *r, const struct kind *k, const char *id)
 	int ret;
 
 	if (store_begin(st) < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		return;
 	}
 	ret = store_item_get(st, k->store, id, &block, NULL);
@@ -920,13 +886,13 @@ static void item_delete(struct req *r, const struct kind *k, const char *id)
 	if (ret < 0) {
 		store_rollback(st);
 		if (ret == -ENOENT)
-			reply_error(r, 404, "no %s %s", k->plural, id);
+			reply_error(&r->out, 404, "no %s %s", k->plural, id);
 		else
-			reply_internal(r);
+			reply_internal(&r->out);
 		goto out;
 	}
 	if (commit_block(r, block) == 0)
-		r->status = 204;
+		r->out.status = 204;
 out:
 	free(block);
 }
@@ -949,23 +915,23 @@ static int authenticate(struct req *r, const char *authorization)
 	int ret;
 
 	if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0) {
-		reply_error(r, 401, "an Authorization: Bearer token is required");
+		reply_error(&r->out, 401, "an Authorization: Bearer token is required");
 		return -EACCES;
 	}
 	tok = authorization + 7;
 	while (*tok == ' ')
 		tok++;
 	if (*tok == '\0' || strlen(tok) > AUTH_MAX_LEN || token_hash(tok, strlen(tok), hash) < 0) {
-		reply_error(r, 401, "unknown token");
+		reply_error(&r->out, 401, "unknown token");
 		return -EACCES;
 	}
 	ret = store_token_find(r->api->store, hash, sizeof(hash), role, sizeof(role));
 	if (ret == -ENOENT || (ret == 0 && token_role_parse(role, &r->role) < 0)) {
-		reply_error(r, 401, "unknown token");
+		reply_error(&r->out, 401, "unknown token");
 		return -EACCES;
 	}
 	if (ret < 0) {
-		reply_internal(r);
+		reply_internal(&r->out);
 		return ret;
 	}
 	return 0;
@@ -973,12 +939,12 @@ static int authenticate(struct req *r, const char *authorization)
 
 static void method_not_allowed(struct req *r)
 {
-	reply_error(r, 405, "method %.16s not allowed here", r->method);
+	reply_error(&r->out, 405, "method %.16s not allowed here", r->method);
 }
 
 static void forbidden(struct req *r)
 {
-	reply_error(r, 403, "role %s may not change this", token_role_name(r->role));
+	reply_error(&r->out, 403, "role %s may not change this", token_role_name(r->role));
 }
 
 static void route(struct req *r, char **seg, int n)
@@ -993,15 +959,15 @@ static void route(struct req *r, char **seg, int n)
 
 	struct api_complaints_req creq = {r->method, r->role, seg, n, r->query, r->body, r->len};
 
-	if (api_complaints_handle(r->api->complaints, &creq, &r->status, &r->response) == 0)
+	if (api_complaints_handle(r->api->complaints, &creq, &r->out.status, &r->out.response) == 0)
 		return;
-	if (api_sensors_handle(r->api->sensors, &sreq, &r->status, &r->response) == 0)
+	if (api_sensors_handle(r->api->sensors, &sreq, &r->out.status, &r->out.response) == 0)
 		return;
-	if (api_breaches_handle(r->api->breaches, r->api, &breq, &r->status, &r->response) == 0)
+	if (api_breaches_handle(r->api->breaches, r->api, &breq, &r->out.status, &r->out.response) == 0)
 		return;
 	if (n >= 1 && strcmp(seg[0], "blocks") == 0) {
 		if (n >= 2 && !topic_id_valid(seg[1])) {
-			reply_error(r, 404, "no block %.40s", seg[1]);
+			reply_error(&r->out, 404, "no block %.40s", seg[1]);
 			return;
 		}
 		if (n == 1) {
@@ -1037,7 +1003,7 @@ static void route(struct req *r, char **seg, int n)
 		}
 		k = n == 3 ? find_kind(seg[2]) : NULL;
 		if (k == NULL) {
-			reply_error(r, 404, "no such path");
+			reply_error(&r->out, 404, "no such path");
 			return;
 		}
 		if (get)
@@ -1052,11 +1018,11 @@ static void route(struct req *r, char **seg, int n)
 	}
 	k = n == 2 ? find_kind(seg[0]) : NULL;
 	if (k == NULL) {
-		reply_error(r, 404, "no such path");
+		reply_error(&r->out, 404, "no such path");
 		return;
 	}
 	if (!topic_id_valid(seg[1]))
-		reply_error(r, 404, "no %s %.40s", k->plural, seg[1]);
+		reply_error(&r->out, 404, "no %s %.40s", k->plural, seg[1]);
 	else if (get)
 		item_get(r, k, seg[1]);
 	else if (!method_is(r, "PUT") && !method_is(r, "DELETE"))
@@ -1193,7 +1159,7 @@ static int handle(struct api *a, const enum token_role *as_role, const char *met
 	*status = 500;
 	*response = NULL;
 	if (strlen(path) >= sizeof(buf) || strncmp(path, "/api/v1/", 8) != 0) {
-		reply_error(&r, 404, "no such path");
+		reply_error(&r.out, 404, "no such path");
 		goto out;
 	}
 	snprintf(buf, sizeof(buf), "%s", path + 8);
@@ -1223,16 +1189,16 @@ static int handle(struct api *a, const enum token_role *as_role, const char *met
 			if (seg[i][0] == '\0')
 				empty = true;
 		if (empty)
-			reply_error(&r, 404, "no such path");
+			reply_error(&r.out, 404, "no such path");
 		else
 			route(&r, seg, n);
 	}
 	store_unlock(a->store);
 out:
-	if (r.status == 500 && r.response == NULL)
+	if (r.out.status == 500 && r.out.response == NULL)
 		return -ENOMEM;
-	*status = r.status;
-	*response = r.response;
+	*status = r.out.status;
+	*response = r.out.response;
 	return 0;
 }
 

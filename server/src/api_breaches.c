@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "query.h"
+#include "reply.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
@@ -28,45 +29,6 @@ struct api_breaches {
 	struct rules *rules;
 	struct sitehours *hours;
 };
-
-struct reply {
-	int status;
-	char *response;
-};
-
-static void reply_json(struct reply *r, int status, json_t *obj)
-{
-	free(r->response);
-	r->response = NULL;
-	r->status = status;
-	if (obj == NULL) {
-		r->status = 500;
-		return;
-	}
-	r->response = json_dumps(obj, JSON_COMPACT);
-	if (r->response == NULL)
-		r->status = 500;
-	json_decref(obj);
-}
-
-static void reply_error(struct reply *r, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void reply_error(struct reply *r, int status, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-static void reply_internal(struct reply *r)
-{
-	reply_error(r, 500, "internal error");
-}
 
 static bool may_change(const struct api_breaches_req *q)
 {

@@ -17,6 +17,7 @@
 
 #include "complaints.h"
 #include "form.h"
+#include "reply.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
@@ -35,39 +36,9 @@ struct api_complaints {
 struct creq {
 	struct api_complaints *c;
 	const struct api_complaints_req *in;
-	int status;
-	char *response;
+	struct reply out;
 	char actor[32];
 };
-
-static void reply(struct creq *r, int status, json_t *obj)
-{
-	free(r->response);
-	r->response = NULL;
-	r->status = status;
-	if (obj == NULL) {
-		r->status = 500;
-		return;
-	}
-	r->response = json_dumps(obj, JSON_COMPACT);
-	if (r->response == NULL)
-		r->status = 500;
-	json_decref(obj);
-}
-
-static void reply_error(struct creq *r, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void reply_error(struct creq *r, int status, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply(r, status, json_pack("{s:s}", "error", msg));
-}
 
 int api_complaints_open(struct store *store, api_complaints_alert_fn alert, void *alert_ctx,
 			struct api_complaints **out)
@@ -150,29 +121,29 @@ static void list(struct creq *r)
 	int ret = form_parse(r->in->query, strlen(r->in->query), &q);
 
 	if (ret < 0) {
-		reply_error(r, 400, "the query cannot be read");
+		reply_error(&r->out, 400, "the query cannot be read");
 		goto out;
 	}
 	f.status = form_get(q, "status");
 	if (f.status != NULL &&
 	    complaint_label(complaint_statuses, complaint_n_statuses, f.status) == NULL) {
-		reply_error(r, 422, "'status' must be open, in_progress or closed");
+		reply_error(&r->out, 422, "'status' must be open, in_progress or closed");
 		goto out;
 	}
 	f.block = form_get(q, "block");
 	if (f.block != NULL && !topic_id_valid(f.block)) {
-		reply_error(r, 422, "'block' must match [a-z0-9-]{1,40}");
+		reply_error(&r->out, 422, "'block' must match [a-z0-9-]{1,40}");
 		goto out;
 	}
 	v = form_get(q, "from");
 	if (v != NULL && complaints_parse_day(v, &f.from_ms) < 0) {
-		reply_error(r, 422, "'from' must be a date YYYY-MM-DD");
+		reply_error(&r->out, 422, "'from' must be a date YYYY-MM-DD");
 		goto out;
 	}
 	v = form_get(q, "to");
 	if (v != NULL) {
 		if (complaints_parse_day(v, &to) < 0) {
-			reply_error(r, 422, "'to' must be a date YYYY-MM-DD");
+			reply_error(&r->out, 422, "'to' must be a date YYYY-MM-DD");
 			goto out;
 		}
 		f.to_ms = to + DAY_MS;
@@ -181,15 +152,15 @@ static void list(struct creq *r)
 	if (v != NULL && strcmp(v, "true") == 0)
 		json_array_append_new(ctx[1], json_string("yes"));
 	else if (v != NULL && strcmp(v, "false") != 0) {
-		reply_error(r, 422, "'contact' must be true or false");
+		reply_error(&r->out, 422, "'contact' must be true or false");
 		goto out;
 	}
 	if (ctx[0] == NULL || ctx[1] == NULL ||
 	    complaints_foreach(r->c->complaints, &f, list_cb, ctx) != 0) {
-		reply_error(r, 500, "internal error");
+		reply_error(&r->out, 500, "internal error");
 		goto out;
 	}
-	reply(r, 200, json_pack("{s:O}", "complaints", ctx[0]));
+	reply_json(&r->out, 200, json_pack("{s:O}", "complaints", ctx[0]));
 out:
 	json_decref(ctx[0]);
 	json_decref(ctx[1]);
@@ -205,12 +176,12 @@ static json_t *parse_body(struct creq *r, const char *const *allowed)
 	json_t *v = NULL;
 
 	if (r->in->len == 0 || r->in->body == NULL) {
-		reply_error(r, 400, "a JSON object body is required");
+		reply_error(&r->out, 400, "a JSON object body is required");
 		return NULL;
 	}
 	obj = json_loadb(r->in->body, r->in->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (obj == NULL || !json_is_object(obj)) {
-		reply_error(r, 400, "the body must be a JSON object");
+		reply_error(&r->out, 400, "the body must be a JSON object");
 		json_decref(obj);
 		return NULL;
 	}
@@ -221,12 +192,12 @@ static json_t *parse_body(struct creq *r, const char *const *allowed)
 			if (strcmp(allowed[i], key) == 0)
 				known = true;
 		if (!known) {
-			reply_error(r, 422, "unknown field '%.40s'", key);
+			reply_error(&r->out, 422, "unknown field '%.40s'", key);
 			json_decref(obj);
 			return NULL;
 		}
 		if (!json_is_string(v) && !json_is_null(v)) {
-			reply_error(r, 400, "'%s' must be a string", key);
+			reply_error(&r->out, 400, "'%s' must be a string", key);
 			json_decref(obj);
 			return NULL;
 		}
@@ -267,16 +238,16 @@ static void create(struct creq *r)
 	in.email = str(body, "email");
 	in.contact_pref = str(body, "contact_pref");
 	if (str(body, "block") == NULL || !topic_id_valid(str(body, "block"))) {
-		reply_error(r, 422, "'block' must name a block");
+		reply_error(&r->out, 422, "'block' must name a block");
 		goto out;
 	}
 	if (complaints_check(&in, &field, msg, sizeof(msg)) < 0) {
-		reply_error(r, 422, "'%s': %s", field, msg);
+		reply_error(&r->out, 422, "'%s': %s", field, msg);
 		goto out;
 	}
 	ret = store_block_get(r->c->store, str(body, "block"), &b);
 	if (ret == -ENOENT) {
-		reply_error(r, 422, "'block': no block %s", str(body, "block"));
+		reply_error(&r->out, 422, "'block': no block %s", str(body, "block"));
 		goto out;
 	}
 	if (ret == 0)
@@ -284,7 +255,7 @@ static void create(struct creq *r)
 	if (ret == 0)
 		ret = complaints_get(r->c->complaints, id, &cp);
 	if (ret < 0) {
-		reply_error(r, 500, "internal error");
+		reply_error(&r->out, 500, "internal error");
 		goto out;
 	}
 	users_audit(r->c->users, r->actor, "complaint.create", ref, NULL, now);
@@ -295,7 +266,7 @@ static void create(struct creq *r)
 	text = alert != NULL ? json_dumps(alert, JSON_COMPACT) : NULL;
 	if (text != NULL && r->c->alert != NULL)
 		r->c->alert(r->c->alert_ctx, text);
-	reply(r, 201, complaint_json(&cp, true));
+	reply_json(&r->out, 201, complaint_json(&cp, true));
 out:
 	free(text);
 	json_decref(alert);
@@ -325,7 +296,7 @@ static void get_one(struct creq *r, int64_t id)
 	int ret = complaints_get(r->c->complaints, id, &cp);
 
 	if (ret == -ENOENT) {
-		reply_error(r, 404, "no complaint %lld", (long long)id);
+		reply_error(&r->out, 404, "no complaint %lld", (long long)id);
 		goto out;
 	}
 	if (ret == 0 && arr != NULL)
@@ -333,10 +304,10 @@ static void get_one(struct creq *r, int64_t id)
 	o = ret == 0 && arr != NULL ? complaint_json(&cp, true) : NULL;
 	if (o == NULL || json_object_set(o, "responses", arr) < 0) {
 		json_decref(o);
-		reply_error(r, 500, "internal error");
+		reply_error(&r->out, 500, "internal error");
 		goto out;
 	}
-	reply(r, 200, o);
+	reply_json(&r->out, 200, o);
 out:
 	json_decref(arr);
 	complaints_release(&cp);
@@ -355,22 +326,22 @@ static void set_status(struct creq *r, int64_t id)
 		return;
 	status = str(body, "status");
 	if (complaint_label(complaint_statuses, complaint_n_statuses, status) == NULL) {
-		reply_error(r, 422, "'status' must be open, in_progress or closed");
+		reply_error(&r->out, 422, "'status' must be open, in_progress or closed");
 		goto out;
 	}
 	ret = complaints_set_status(r->c->complaints, id, status, now);
 	if (ret == 0)
 		ret = complaints_get(r->c->complaints, id, &cp);
 	if (ret == -ENOENT) {
-		reply_error(r, 404, "no complaint %lld", (long long)id);
+		reply_error(&r->out, 404, "no complaint %lld", (long long)id);
 		goto out;
 	}
 	if (ret < 0) {
-		reply_error(r, 500, "internal error");
+		reply_error(&r->out, 500, "internal error");
 		goto out;
 	}
 	users_audit(r->c->users, r->actor, "complaint.status", cp.ref, status, now);
-	reply(r, 200, complaint_json(&cp, true));
+	reply_json(&r->out, 200, complaint_json(&cp, true));
 out:
 	complaints_release(&cp);
 	json_decref(body);
@@ -392,27 +363,27 @@ static void respond(struct creq *r, int64_t id)
 	text = str(body, "text");
 	channel = str(body, "channel");
 	if (text == NULL || text[0] == '\0' || form_chars(text) > COMPLAINT_RESPONSE_MAX) {
-		reply_error(r, 422, "'text' must be 1 to %d characters", COMPLAINT_RESPONSE_MAX);
+		reply_error(&r->out, 422, "'text' must be 1 to %d characters", COMPLAINT_RESPONSE_MAX);
 		goto out;
 	}
 	if (channel != NULL &&
 	    complaint_label(complaint_channels, complaint_n_channels, channel) == NULL) {
-		reply_error(r, 422, "'channel' must be phone, email, letter, in_person, via_someone or note");
+		reply_error(&r->out, 422, "'channel' must be phone, email, letter, in_person, via_someone or note");
 		goto out;
 	}
 	ret = complaints_get(r->c->complaints, id, &cp);
 	if (ret == 0)
 		ret = complaints_respond(r->c->complaints, id, r->actor, channel, text, now, &rid);
 	if (ret == -ENOENT) {
-		reply_error(r, 404, "no complaint %lld", (long long)id);
+		reply_error(&r->out, 404, "no complaint %lld", (long long)id);
 		goto out;
 	}
 	if (ret < 0) {
-		reply_error(r, 500, "internal error");
+		reply_error(&r->out, 500, "internal error");
 		goto out;
 	}
 	users_audit(r->c->users, r->actor, "complaint.respond", cp.ref, NULL, now);
-	reply(r, 201, json_pack("{s:I,s:o,s:s,s:s?,s:s}", "id", (json_int_t)rid, "at",
+	reply_json(&r->out, 201, json_pack("{s:I,s:o,s:s,s:s?,s:s}", "id", (json_int_t)rid, "at",
 				time_or_null(now), "by", r->actor, "channel", channel, "text", text));
 out:
 	complaints_release(&cp);
@@ -436,7 +407,7 @@ static int parse_id(const char *s, int64_t *id)
 int api_complaints_handle(struct api_complaints *c, const struct api_complaints_req *in,
 			  int *status, char **response)
 {
-	struct creq r = {.c = c, .in = in, .status = 500};
+	struct creq r = {.c = c, .in = in, .out = {.status = 500}};
 	bool get = strcmp(in->method, "GET") == 0;
 	bool post = strcmp(in->method, "POST") == 0;
 	bool put = strcmp(in->method, "PUT") == 0;
@@ -446,39 +417,39 @@ int api_complaints_handle(struct api_complaints *c, const struct api_complaints_
 		return -ENOENT;
 	snprintf(r.actor, sizeof(r.actor), "token:%s", token_role_name(in->role));
 	if (in->role == TOKEN_ROLE_CARETAKER) {
-		reply_error(&r, 403, "role caretaker may not see complaints");
+		reply_error(&r.out, 403, "role caretaker may not see complaints");
 	} else if (in->n == 1) {
 		if (get)
 			list(&r);
 		else if (post)
 			create(&r);
 		else
-			reply_error(&r, 405, "method %.16s not allowed here", in->method);
+			reply_error(&r.out, 405, "method %.16s not allowed here", in->method);
 	} else if (parse_id(in->seg[1], &id) < 0 || in->n > 3 ||
 		   (in->n == 3 && strcmp(in->seg[2], "responses") != 0)) {
-		reply_error(&r, 404, "no such path");
+		reply_error(&r.out, 404, "no such path");
 	} else if (in->n == 2) {
 		if (get)
 			get_one(&r, id);
 		else if (put)
 			set_status(&r, id);
 		else
-			reply_error(&r, 405, "method %.16s not allowed here", in->method);
+			reply_error(&r.out, 405, "method %.16s not allowed here", in->method);
 	} else if (get) {
 		json_t *arr = json_array();
 
 		if (arr == NULL || complaints_responses(c->complaints, id, responses_cb, arr) != 0) {
 			json_decref(arr);
-			reply_error(&r, 500, "internal error");
+			reply_error(&r.out, 500, "internal error");
 		} else {
-			reply(&r, 200, json_pack("{s:o}", "responses", arr));
+			reply_json(&r.out, 200, json_pack("{s:o}", "responses", arr));
 		}
 	} else if (post) {
 		respond(&r, id);
 	} else {
-		reply_error(&r, 405, "method %.16s not allowed here", in->method);
+		reply_error(&r.out, 405, "method %.16s not allowed here", in->method);
 	}
-	*status = r.status;
-	*response = r.response;
+	*status = r.out.status;
+	*response = r.out.response;
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "reply.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 #include "query.h"
@@ -28,40 +29,6 @@ struct api_sensors {
 	struct store *store;
 	struct sensordb *db;
 };
-
-struct reply {
-	int status;
-	char *response;
-};
-
-static void reply_json(struct reply *r, int status, json_t *obj)
-{
-	free(r->response);
-	r->response = NULL;
-	r->status = status;
-	if (obj == NULL) {
-		r->status = 500;
-		return;
-	}
-	r->response = json_dumps(obj, JSON_COMPACT);
-	if (r->response == NULL)
-		r->status = 500;
-	json_decref(obj);
-}
-
-static void reply_error(struct reply *r, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void reply_error(struct reply *r, int status, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply_json(r, status, json_pack("{s:s}", "error", msg));
-}
 
 int api_sensors_open(struct store *store, struct api_sensors **out)
 {

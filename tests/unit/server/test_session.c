@@ -187,7 +187,8 @@ static void test_check(void **state)
 	big[2 * COMPLAINT_DESCRIPTION_MAX] = '\0';
 	in.description = big;
 	assert_int_equal(complaints_check(&in, &field, msg, sizeof(msg)), 0);
-	strcat(big, "x");
+	big[2 * COMPLAINT_DESCRIPTION_MAX] = 'x'; /* one character more */
+	big[2 * COMPLAINT_DESCRIPTION_MAX + 1] = '\0';
 	assert_int_equal(complaints_check(&in, &field, msg, sizeof(msg)), -EINVAL);
 	in.description = "ok";
 	in.contact_pref = "email";
