@@ -23,6 +23,15 @@ before=$(stat -c %y "$WORK/demo/kiosk.png")
 wait_for 10 "the kiosk to redraw" bash -c "[ \"\$(stat -c %y '$WORK/demo/kiosk.png')\" != '$before' ]"
 sleep 0.3
 expect_ocr "$WORK/demo/kiosk.png" "Lift out of service"
+log "the printed staff account signs in"
+pw=$(sed -n 's/.*user: manager   password: \([0-9a-f]*\).*/\1/p' "$WORK/demo.log")
+[ -n "$pw" ] || fail "the demo printed no staff password"
+. "$(dirname "$0")/web_lib.sh"
+API=$(. "$WORK/demo/env" && echo "$SITEBOARD_SERVER")
+login "$WORK/jar" manager "$pw"
+page "$WORK/jar" /staff/breaches
+expect_page 200
+
 log "the simulated day's sensors cause breaches, as the demo says"
 breaches() { (. "$WORK/demo/env" && curl -sS -H "Authorization: Bearer $SITEBOARD_TOKEN" "$SITEBOARD_SERVER/api/v1/breaches"); }
 wait_for 60 "an out_of_hours_access breach from the gate opened at 07:40" \
