@@ -107,8 +107,15 @@ void nmi_handler(void)
 	board_reset();
 }
 
+/*
+ * The RX interrupt is cleared before the data register is drained, never
+ * after: a byte arriving between the last RXFULL check and a late clear would
+ * lose its interrupt while it sits in the one-byte buffer, and with the
+ * buffer full no further byte (nor interrupt) ever comes: reception stalls.
+ */
 void uart0_rx_handler(void)
 {
+	REG(UART0 + UART_INT) = UART_INT_RX;
 	while (REG(UART0 + UART_STATE) & UART_STATE_RXFULL) {
 		uint8_t b = (uint8_t)REG(UART0 + UART_DATA);
 
@@ -119,12 +126,12 @@ void uart0_rx_handler(void)
 			rx_overruns++;
 		}
 	}
-	REG(UART0 + UART_INT) = UART_INT_RX;
 }
 
 #ifdef SBFW_TEST_STIMULUS
 void uart1_rx_handler(void)
 {
+	REG(UART1 + UART_INT) = UART_INT_RX; /* first: see uart0_rx_handler */
 	while (REG(UART1 + UART_STATE) & UART_STATE_RXFULL) {
 		uint8_t b = (uint8_t)REG(UART1 + UART_DATA);
 
@@ -133,7 +140,6 @@ void uart1_rx_handler(void)
 			stim_head++;
 		}
 	}
-	REG(UART1 + UART_INT) = UART_INT_RX;
 }
 #endif
 
