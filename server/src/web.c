@@ -322,10 +322,16 @@ static void tenant_form(struct wreq *r, const struct complaint_form *cf, int sta
 	html_raw(&h, "<h1>");
 	html_text(&h, title);
 	html_raw(&h, "</h1><p>");
-	html_text(&h, cf->block.name);
-	if (cf->block.address != NULL && cf->block.address[0] != '\0') {
-		html_raw(&h, ", ");
+	/* The address alone when it names the block already ("Tower A, Barton Hill"). */
+	if (cf->block.address != NULL && cf->block.address[0] != '\0' &&
+	    strncmp(cf->block.address, cf->block.name, strlen(cf->block.name)) == 0) {
 		html_text(&h, cf->block.address);
+	} else {
+		html_text(&h, cf->block.name);
+		if (cf->block.address != NULL && cf->block.address[0] != '\0') {
+			html_raw(&h, ", ");
+			html_text(&h, cf->block.address);
+		}
 	}
 	html_raw(&h, ". Works by ");
 	html_text(&h, w->opt.site->contractor != NULL ? w->opt.site->contractor

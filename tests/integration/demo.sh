@@ -28,6 +28,10 @@ pw=$(sed -n 's/.*user: manager   password: \([0-9a-f]*\).*/\1/p' "$WORK/demo.log
 [ -n "$pw" ] || fail "the demo printed no staff password"
 . "$(dirname "$0")/web_lib.sh"
 API=$(. "$WORK/demo/env" && echo "$SITEBOARD_SERVER")
+page "$WORK/jar" /c/tower-a
+expect_page 200
+grep -q "Tower A, Barton Hill, Bristol BS5\. Works by Acme Build Ltd" "$WORK/page" ||
+	fail "the complaint form does not name the block's address once"
 login "$WORK/jar" manager "$pw"
 page "$WORK/jar" /staff/breaches
 expect_page 200
