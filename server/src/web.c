@@ -124,6 +124,34 @@ void web_redirect(struct wreq *r, const char *location)
 	snprintf(r->out->location, sizeof(r->out->location), "%s", location);
 }
 
+bool web_is_manager(const struct wreq *r)
+{
+	return r->user.role != TOKEN_ROLE_CARETAKER;
+}
+
+int web_parse_id(const char *s, int64_t *id)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s[0] < '1' || s[0] > '9' || strlen(s) > 18)
+		return -EINVAL;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		return -EINVAL;
+	*id = v;
+	return 0;
+}
+
+void web_dd(struct html *h, const char *term, const char *value)
+{
+	html_raw(h, "<dt>");
+	html_raw(h, term);
+	html_raw(h, "</dt><dd>");
+	html_text(h, value != NULL && value[0] != '\0' ? value : "-");
+	html_raw(h, "</dd>");
+}
+
 void web_csrf_field(struct wreq *r, struct html *h)
 {
 	html_raw(h, "<input type=\"hidden\" name=\"csrf\" value=\"");

@@ -123,10 +123,6 @@ static const char *state_label(const char *state)
 	return state;
 }
 
-static bool is_manager(const struct wreq *r)
-{
-	return r->user.role != TOKEN_ROLE_CARETAKER;
-}
 
 static void unavailable(struct wreq *r)
 {
@@ -496,28 +492,7 @@ out:
 
 /* ---- one breach ---- */
 
-static int parse_id(const char *s, int64_t *id)
-{
-	char *end = NULL;
-	long long v;
 
-	if (s[0] < '1' || s[0] > '9' || strlen(s) > 18)
-		return -EINVAL;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	*id = v;
-	return 0;
-}
-
-static void dd_text(struct html *h, const char *term, const char *value)
-{
-	html_raw(h, "<dt>");
-	html_raw(h, term);
-	html_raw(h, "</dt><dd>");
-	html_text(h, value != NULL && value[0] != '\0' ? value : "-");
-	html_raw(h, "</dd>");
-}
 
 static void breach_page(struct wreq *r, int64_t id, const char *message, int status)
 {
@@ -562,18 +537,18 @@ static void breach_page(struct wreq *r, int64_t id, const char *message, int sta
 	html_raw(&h, "</h1>");
 	problem(&h, message);
 	html_raw(&h, "<dl>");
-	dd_text(&h, "State", state_label(state));
-	dd_text(&h, "Block", block_title[0] != '\0' ? block_title : block);
-	dd_text(&h, "Sensor", json_string_value(json_object_get(b, "sensor")));
+	web_dd(&h, "State", state_label(state));
+	web_dd(&h, "Block", block_title[0] != '\0' ? block_title : block);
+	web_dd(&h, "Sensor", json_string_value(json_object_get(b, "sensor")));
 	web_time_text(json_time(b, "started_at"), when, sizeof(when));
-	dd_text(&h, "Started", when);
+	web_dd(&h, "Started", when);
 	if (json_time(b, "ended_at") > 0)
 		web_time_text(json_time(b, "ended_at"), when, sizeof(when));
 	else
 		snprintf(when, sizeof(when), "Still going");
-	dd_text(&h, "Ended", when);
+	web_dd(&h, "Ended", when);
 	detail_text(rule, json_object_get(b, "detail"), detail, sizeof(detail));
-	dd_text(&h, "Detail", detail);
+	web_dd(&h, "Detail", detail);
 	html_raw(&h, "</dl>");
 	local_date(json_time(b, "started_at"), day, sizeof(day));
 	if (block != NULL && topic_id_valid(block)) {
@@ -669,7 +644,7 @@ static void breaches_route(struct wreq *r, char **seg, int n)
 	}
 	if (n == 1 && !web_is_post(r))
 		breaches_page(r);
-	else if (n < 2 || parse_id(seg[1], &id) < 0)
+	else if (n < 2 || web_parse_id(seg[1], &id) < 0)
 		web_not_found(r);
 	else if (n == 2 && !web_is_post(r))
 		breach_page(r, id, NULL, 200);
@@ -842,7 +817,7 @@ static void hours_remove(struct wreq *r, const char *seg)
 	int64_t id = 0;
 	int status;
 
-	if (parse_id(seg, &id) < 0 || action == NULL || strcmp(action, "delete") != 0) {
+	if (web_parse_id(seg, &id) < 0 || action == NULL || strcmp(action, "delete") != 0) {
 		web_not_found(r);
 		return;
 	}
@@ -1489,7 +1464,7 @@ bool web_manager_route(struct wreq *r, char **seg, int n)
 
 	if (!breaches && !hours && !kiosks && !day)
 		return false;
-	if (!is_manager(r)) {
+	if (!web_is_manager(r)) {
 		web_forbidden(r);
 		return true;
 	}

@@ -67,6 +67,12 @@ void web_page_message(struct wreq *r, int status, const char *title, const char 
 void web_redirect(struct wreq *r, const char *location);
 /* The hidden CSRF field of the signed-in user. */
 void web_csrf_field(struct wreq *r, struct html *h);
+/* True for a manager or admin (not a caretaker). */
+bool web_is_manager(const struct wreq *r);
+/* A numeric id from a path segment: digits, no leading zero. 0 or -EINVAL. */
+int web_parse_id(const char *s, int64_t *id);
+/* One <dt>term</dt><dd>value</dd> pair; value escaped, "-" when empty. */
+void web_dd(struct html *h, const char *term, const char *value);
 /* Local date and time of ms for people ("Tue 25 Nov 2026, 18:02"). */
 void web_time_text(int64_t ms, char *buf, size_t n);
 

@@ -81,10 +81,6 @@ static const struct wkind *find_wkind(const char *plural)
 	return NULL;
 }
 
-static bool is_manager(const struct wreq *r)
-{
-	return r->user.role != TOKEN_ROLE_CARETAKER;
-}
 
 void web_forbidden(struct wreq *r)
 {
@@ -714,12 +710,12 @@ static void home(struct wreq *r)
 	html_raw(&h, "<h1>Hello, ");
 	html_text(&h, r->user.name);
 	html_fmt(&h, "</h1><p>Signed in as %s.</p>", token_role_name(r->user.role));
-	if (is_manager(r))
+	if (web_is_manager(r))
 		html_raw(&h, "<h2>Site</h2><ul><li><a href=\"/staff/breaches\">Open breaches</a></li>"
 			     "<li><a href=\"/staff/day\">Noise day view</a></li>"
 			     "<li><a href=\"/staff/hours\">Working hours and exceptions</a></li>"
 			     "<li><a href=\"/staff/kiosks\">Kiosks and sensors</a></li></ul>");
-	if (is_manager(r))
+	if (web_is_manager(r))
 		html_raw(&h, "<h2>Complaints</h2><ul><li><a href=\"/staff/complaints?status=open\">Open "
 			     "complaints</a></li><li><a href=\"/staff/complaints\">All complaints</a>"
 			     "</li><li><a href=\"/staff/export\">Export to CSV</a></li></ul>");
@@ -824,14 +820,6 @@ static int response_item(void *ctx, const struct complaint_response *resp)
 	return 0;
 }
 
-static void dd(struct html *h, const char *term, const char *value)
-{
-	html_raw(h, "<dt>");
-	html_raw(h, term);
-	html_raw(h, "</dt><dd>");
-	html_text(h, value != NULL && value[0] != '\0' ? value : "-");
-	html_raw(h, "</dd>");
-}
 
 static void complaint_page(struct wreq *r, int64_t id, const char *message, int status)
 {
@@ -858,16 +846,16 @@ static void complaint_page(struct wreq *r, int64_t id, const char *message, int 
 	}
 	html_raw(&h, "<dl>");
 	web_time_text(cp.received_at, when, sizeof(when));
-	dd(&h, "Received", when);
-	dd(&h, "Block", cp.block_name != NULL ? cp.block_name : cp.block);
-	dd(&h, "Address", cp.address);
-	dd(&h, "About", complaint_label(complaint_categories, complaint_n_categories, cp.category));
-	dd(&h, "Status", complaint_label(complaint_statuses, complaint_n_statuses, cp.status));
+	web_dd(&h, "Received", when);
+	web_dd(&h, "Block", cp.block_name != NULL ? cp.block_name : cp.block);
+	web_dd(&h, "Address", cp.address);
+	web_dd(&h, "About", complaint_label(complaint_categories, complaint_n_categories, cp.category));
+	web_dd(&h, "Status", complaint_label(complaint_statuses, complaint_n_statuses, cp.status));
 	if (cp.closed_at > 0) {
 		web_time_text(cp.closed_at, when, sizeof(when));
-		dd(&h, "Closed", when);
+		web_dd(&h, "Closed", when);
 	}
-	dd(&h, "What happened", cp.description);
+	web_dd(&h, "What happened", cp.description);
 	html_raw(&h, "</dl><h2>Contact details</h2>");
 	if (cp.anonymised_at > 0) {
 		web_time_text(cp.anonymised_at, when, sizeof(when));
@@ -876,11 +864,11 @@ static void complaint_page(struct wreq *r, int64_t id, const char *message, int 
 		html_raw(&h, ".</p>");
 	} else {
 		html_raw(&h, "<dl>");
-		dd(&h, "Name", cp.name);
-		dd(&h, "Flat", cp.flat);
-		dd(&h, "Phone", cp.phone);
-		dd(&h, "Email", cp.email);
-		dd(&h, "Contact by",
+		web_dd(&h, "Name", cp.name);
+		web_dd(&h, "Flat", cp.flat);
+		web_dd(&h, "Phone", cp.phone);
+		web_dd(&h, "Email", cp.email);
+		web_dd(&h, "Contact by",
 		   complaint_label(complaint_contact_prefs, complaint_n_contact_prefs, cp.contact_pref));
 		html_raw(&h, "</dl>");
 	}
@@ -977,25 +965,12 @@ static void complaint_action(struct wreq *r, int64_t id, const char *what)
 	web_redirect(r, path);
 }
 
-static int parse_id(const char *s, int64_t *id)
-{
-	char *end = NULL;
-	long long v;
-
-	if (s[0] < '1' || s[0] > '9' || strlen(s) > 18)
-		return -EINVAL;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	*id = v;
-	return 0;
-}
 
 static void complaints_route(struct wreq *r, char **seg, int n)
 {
 	int64_t id = 0;
 
-	if (!is_manager(r)) {
+	if (!web_is_manager(r)) {
 		web_forbidden(r);
 		return;
 	}
@@ -1003,7 +978,7 @@ static void complaints_route(struct wreq *r, char **seg, int n)
 		inbox(r);
 		return;
 	}
-	if (n < 2 || parse_id(seg[1], &id) < 0) {
+	if (n < 2 || web_parse_id(seg[1], &id) < 0) {
 		web_not_found(r);
 		return;
 	}
@@ -1250,7 +1225,7 @@ void web_staff_route(struct wreq *r, char **seg, int n)
 		return;
 	}
 	if (strcmp(seg[0], "export") == 0 && n == 1) {
-		if (!is_manager(r))
+		if (!web_is_manager(r))
 			web_forbidden(r);
 		else if (web_is_post(r))
 			export_csv(r);
@@ -1259,7 +1234,7 @@ void web_staff_route(struct wreq *r, char **seg, int n)
 		return;
 	}
 	if (strcmp(seg[0], "audit") == 0 && n == 1) {
-		if (!is_manager(r))
+		if (!web_is_manager(r))
 			web_forbidden(r);
 		else if (web_is_post(r))
 			web_not_found(r);
