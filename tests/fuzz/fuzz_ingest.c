@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for the off-the-shelf mapping parsers (server/src/mapping.c):
+ * libFuzzer target for the off-the-shelf mapping parsers (server/ingest/mapping.c):
  * an input starting with '[' is loaded as config text; otherwise it is
  * "topic\npayload", decoded against a fixed mapping of every family.
  * Nothing may crash, leak or read out of bounds, and an accepted message
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../server/src/mapping.h"
+#include "../../server/ingest/mapping.h"
 
 static const char *const ini = "[zigbee2mqtt]\nbase_topic = zigbee2mqtt\ngate = z-gate\n"
 			       "[esphome]\nprefix = esp\ndoor = e-door\n"

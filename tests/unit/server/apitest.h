@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
+#include "api/api.h"
 #include "siteboard/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdb.h"
-#include "token.h"
+#include "store/token.h"
 
 struct apitest {
 	char path[256];

@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "api.h"
-#include "api_breaches.h"
+#include "api/api.h"
+#include "api/api_breaches.h"
 #include "apitest.h"
-#include "rules.h"
+#include "rules/rules.h"
 #include "siteboard/sbtime.h"
-#include "sitehours.h"
+#include "hours/sitehours.h"
 
 struct fx {
 	struct apitest *t;

@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "form.h"
+#include "http/form.h"
+#include "siteboard/utf8.h"
 
 static struct form *parse_ok(const char *s)
 {
@@ -170,7 +171,7 @@ static void test_cookie(void **state)
 	assert_int_equal(form_cookie(NULL, "sb_session", out, sizeof(out)), -ENOENT);
 	assert_int_equal(form_cookie("sb_session=0123456789abcdef", "sb_session", out, sizeof(out)),
 			 -E2BIG);
-	assert_int_equal(form_chars("Café"), 4);
+	assert_int_equal(utf8_chars("Café"), 4);
 }
 
 int main(void)

@@ -17,11 +17,11 @@
 
 #include <cmocka.h>
 
-#include "gateway.h"
-#include "ingest.h"
-#include "sensordb.h"
+#include "ingest/gateway.h"
+#include "ingest/ingest.h"
+#include "store/sensordb.h"
 #include "siteboard/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdb.h"
 
 #define GW "siteboard/site-1/tower-a/sensor/gw-1/status"

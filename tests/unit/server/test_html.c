@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "html.h"
+#include "http/html.h"
 
 static char *take(struct html *h)
 {

@@ -17,12 +17,12 @@
 
 #include <cmocka.h>
 
-#include "ingest.h"
-#include "mapping.h"
-#include "sensordb.h"
+#include "ingest/ingest.h"
+#include "ingest/mapping.h"
+#include "store/sensordb.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdb.h"
 
 #define T "siteboard/site-1/"

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "kiosks.h"
-#include "store.h"
+#include "devices/kiosks.h"
+#include "store/store.h"
 #include "testdb.h"
 
 #define T "siteboard/barton-hill/tower-a/kiosk/lobby-1/status"

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "mapping.h"
+#include "ingest/mapping.h"
 
 static const char *const ini =
 	"[server]\ndb = x\n"

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "noisechart.h"
+#include "web/noisechart.h"
 
 #define H (INT64_C(3600) * 1000)
 /* 2026-11-25 00:00 GMT (no summer time in November) */

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "query.h"
+#include "http/query.h"
 
 static void test_get(void **state)
 {

@@ -19,12 +19,12 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "ingest.h"
-#include "rules.h"
+#include "ingest/ingest.h"
+#include "rules/rules.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
-#include "sitehours.h"
-#include "store.h"
+#include "hours/sitehours.h"
+#include "store/store.h"
 #include "testdb.h"
 
 struct fixture {

@@ -15,14 +15,14 @@
 
 #include <cmocka.h>
 
-#include "complaints.h"
-#include "ratelimit.h"
-#include "session.h"
+#include "complaints/complaints.h"
+#include "http/ratelimit.h"
+#include "store/session.h"
 #include "siteboard/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdb.h"
-#include "token.h"
-#include "users.h"
+#include "store/token.h"
+#include "store/users.h"
 
 #define DAY_MS (INT64_C(86400) * 1000)
 #define T2026 INT64_C(1795000000000) /* 2026-11-18 */

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "siteboard/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdb.h"
 
 struct fixture {

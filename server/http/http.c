@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmicrohttpd glue for the API (see http.h). Per connection state is one
+ * struct upload holding the body collected so far, capped at API_MAX_BODY.
+ */
+#include "http/http.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "siteboard/log.h"
+#include "web/web.h"
+
+struct http {
+	struct MHD_Daemon *daemon;
+	struct api *api;
+	struct web *web; /* may be NULL: API only */
+	int port;
+};
+
+struct upload {
+	char *buf;
+	size_t len;
+	size_t cap;
+	bool too_large;
+};
+
+static const char too_large_json[] = "{\"error\":\"body larger than 1048576 bytes\"}";
+static const char internal_json[] = "{\"error\":\"internal error\"}";
+static const char long_uri_json[] = "{\"error\":\"query too long\"}";
+
+static enum MHD_Result send_answer(struct MHD_Connection *conn, unsigned int status,
+				   const char *body, size_t len, enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *resp = NULL;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, mode);
+	if (resp == NULL)
+		return MHD_NO;
+	if (len > 0)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Append to the body, or note that the cap was crossed and drop the rest. */
+static int collect(struct upload *u, const char *data, size_t size)
+{
+	char *nb = NULL;
+	size_t ncap;
+
+	if (u->too_large || size > API_MAX_BODY - u->len) {
+		u->too_large = true;
+		free(u->buf);
+		u->buf = NULL;
+		u->len = 0;
+		return 0;
+	}
+	if (u->len + size > u->cap) {
+		ncap = u->cap == 0 ? 4096 : u->cap;
+		while (ncap < u->len + size)
+			ncap *= 2;
+		if (ncap > API_MAX_BODY)
+			ncap = API_MAX_BODY;
+		nb = realloc(u->buf, ncap);
+		if (nb == NULL)
+			return -ENOMEM;
+		u->buf = nb;
+		u->cap = ncap;
+	}
+	memcpy(u->buf + u->len, data, size);
+	u->len += size;
+	return 0;
+}
+
+#define QUERY_MAX 2048
+
+struct query_buf {
+	char text[QUERY_MAX];
+	size_t len;
+	bool overflow;
+};
+
+static void query_put(struct query_buf *q, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+
+		if (q->len + 4 > sizeof(q->text)) {
+			q->overflow = true;
+			return;
+		}
+		if (plain) {
+			q->text[q->len++] = (char)c;
+		} else {
+			q->text[q->len++] = '%';
+			q->text[q->len++] = hex[c >> 4];
+			q->text[q->len++] = hex[c & 15];
+		}
+	}
+}
+
+/* MHD gives the path without its query and the arguments decoded: encode them again. */
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct query_buf *q = cls;
+
+	(void)kind;
+	if (q->len + 2 > sizeof(q->text)) {
+		q->overflow = true;
+		return MHD_NO;
+	}
+	q->text[q->len] = q->len == 0 ? '?' : '&';
+	q->len++;
+	query_put(q, key);
+	if (value != NULL) {
+		q->text[q->len++] = '=';
+		query_put(q, value);
+	}
+	q->text[q->len] = '\0';
+	return q->overflow ? MHD_NO : MHD_YES;
+}
+
+/* The client's address as text, for the web pages' rate limits. */
+static void client_address(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	socklen_t len = sizeof(struct sockaddr_in6);
+
+	snprintf(buf, n, "unknown");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		len = sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, len, buf, (socklen_t)n, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(buf, n, "unknown");
+}
+
+/* Answer a web page (web.h) with its headers; the body is handed to MHD. */
+static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *query, const struct upload *u)
+{
+	struct web_request req = {0};
+	struct web_response out;
+	struct MHD_Response *resp = NULL;
+	char client[64];
+	enum MHD_Result ret;
+
+	client_address(conn, client, sizeof(client));
+	req.method = method;
+	req.path = url;
+	req.query = query;
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	req.content_type =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.client = client;
+	req.body = u->buf;
+	req.len = u->len;
+	if (web_handle(h->web, &req, &out) < 0) {
+		log_debug("%s %s -> 500", method, url);
+		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	log_debug("%s %s -> %d", method, url, out.status);
+	resp = MHD_create_response_from_buffer(out.len, out.body != NULL ? out.body : (void *)"",
+					       out.body != NULL ? MHD_RESPMEM_MUST_FREE
+								: MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		web_response_release(&out);
+		return MHD_NO;
+	}
+	out.body = NULL; /* MHD owns it now */
+	if (out.content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+	if (out.location[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, out.location);
+	for (int i = 0; i < out.n_cookies; i++)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
+	if (out.disposition[0] != '\0')
+		MHD_add_response_header(resp, "Content-Disposition", out.disposition);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				out.private_page ? "no-store" : "no-cache");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				out.csp != NULL ? out.csp
+						: "default-src 'none'; style-src 'unsafe-inline'; "
+						  "img-src 'self'; form-action 'self'; "
+						  "frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	ret = MHD_queue_response(conn, (unsigned int)out.status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct http *h = cls;
+	struct upload *u = *con_cls;
+	const char *clen = NULL;
+	const char *auth = NULL;
+	char *response = NULL;
+	int status = 500;
+	struct query_buf query;
+	char path[QUERY_MAX + 1024];
+	enum MHD_Result ret;
+
+	(void)version;
+	if (u == NULL) {
+		u = calloc(1, sizeof(*u));
+		if (u == NULL)
+			return MHD_NO;
+		*con_cls = u;
+		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						   MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (clen != NULL && strtoull(clen, NULL, 10) > API_MAX_BODY) {
+			log_debug("%s %s -> 413", method, url);
+			return send_answer(conn, 413, too_large_json, sizeof(too_large_json) - 1,
+					   MHD_RESPMEM_PERSISTENT);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (collect(u, upload_data, *upload_data_size) < 0)
+			return MHD_NO;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (u->too_large) {
+		log_debug("%s %s -> 413", method, url);
+		return send_answer(conn, 413, too_large_json, sizeof(too_large_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	memset(&query, 0, sizeof(query));
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
+	if (query.overflow || strlen(url) + query.len + 1 > sizeof(path)) {
+		log_debug("%s %s -> 414", method, url);
+		return send_answer(conn, 414, long_uri_json, sizeof(long_uri_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	if (h->web != NULL && web_handles(url))
+		return web_answer(h, conn, url, method, query.len > 0 ? query.text + 1 : "", u);
+	snprintf(path, sizeof(path), "%s%s", url, query.text);
+	if (api_handle(h->api, method, path, auth, u->buf, u->len, &status, &response) < 0) {
+		log_debug("%s %s -> 500", method, url);
+		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
+				   MHD_RESPMEM_PERSISTENT);
+	}
+	log_debug("%s %s -> %d", method, url, status);
+	if (response == NULL)
+		return send_answer(conn, (unsigned int)status, "", 0, MHD_RESPMEM_PERSISTENT);
+	ret = send_answer(conn, (unsigned int)status, response, strlen(response),
+			  MHD_RESPMEM_MUST_FREE);
+	if (ret == MHD_NO)
+		free(response);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct upload *u = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (u == NULL)
+		return;
+	free(u->buf);
+	free(u);
+	*con_cls = NULL;
+}
+
+int http_open(const char *host, int port, struct api *api, struct web *web,
+	      struct http **out)
+{
+	struct addrinfo hints = {0};
+	struct addrinfo *ai = NULL;
+	struct http *h = NULL;
+	const union MHD_DaemonInfo *info = NULL;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	char portstr[8];
+	int ret = -EIO;
+	int rc;
+
+	*out = NULL;
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->api = api;
+	h->web = web;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	rc = getaddrinfo(host, portstr, &hints, &ai);
+	if (rc != 0) {
+		log_error("http: cannot resolve %s: %s", host, gai_strerror(rc));
+		ret = -EADDRNOTAVAIL;
+		goto out;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, h,
+				     MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+				     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+				     MHD_OPTION_END);
+	if (h->daemon == NULL) {
+		log_error("http: cannot listen on %s:%d", host, port);
+		goto out;
+	}
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info != NULL && info->port != 0 ? info->port : port;
+	*out = h;
+	h = NULL;
+	ret = 0;
+out:
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	http_close(h);
+	return ret;
+}
+
+int http_port(const struct http *h)
+{
+	return h->port;
+}
+
+void http_close(struct http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->daemon != NULL)
+		MHD_stop_daemon(h->daemon);
+	free(h);
+}

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sensor tables (see sensordb.h): one array of SQL, prepared once at open on
+ * the store's connection, reset after each use.
+ */
+#include "store/sensordb.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "siteboard/log.h"
+
+enum stmt {
+	S_GET = 0,
+	S_INSERT,
+	S_UPDATE,
+	S_DELETE,
+	S_LIST_ALL,
+	S_LIST_BLOCK,
+	S_EV_INSERT,
+	S_LAST_DOOR,
+	S_EV_COUNT_SENSOR,
+	S_EV_LIST_SENSOR,
+	S_EV_COUNT_BLOCK,
+	S_EV_LIST_BLOCK,
+	S_EV_COUNT_ALL,
+	S_EV_LIST_ALL,
+	S_GAP_ADD,
+	S_COUNTER_ADD,
+	S_COUNTER_LIST,
+	S_JOURNAL_GET,
+	S_JOURNAL_SET,
+	S_LIVE,
+	S_N,
+};
+
+#define SENSOR_COLS \
+	"id, block, kind, role, location, created_at, last_seen, online, battery_pct, fw," \
+	" first_seq, last_seq, n_events"
+#define EVENT_COLS "sensor, seq, block, kind, ts, arrived_at, open, period_s, laeq, lafmax, la90, la10"
+
+static const char *const sql[S_N] = {
+	"SELECT " SENSOR_COLS " FROM sensors WHERE id = ?1",
+	"INSERT INTO sensors (id, block, kind, role, location, created_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"UPDATE sensors SET block = ?2, kind = ?3, role = ?4, location = ?5 WHERE id = ?1",
+	"DELETE FROM sensors WHERE id = ?1",
+	"SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
+	"SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
+	"INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	"SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
+	"SELECT COUNT(*) FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3",
+	"SELECT " EVENT_COLS " FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3"
+	" ORDER BY seq LIMIT ?4 OFFSET ?5",
+	"SELECT COUNT(*) FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3",
+	"SELECT " EVENT_COLS " FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3"
+	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	"SELECT COUNT(*) FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3",
+	"SELECT " EVENT_COLS " FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3"
+	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	"INSERT INTO sensor_gaps (sensor, from_seq, to_seq, detected_at) VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO ingest_counters (name, count) VALUES (?1, ?2)"
+	" ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
+	"SELECT name, count FROM ingest_counters ORDER BY name",
+	"SELECT applied FROM ingest_journal WHERE id = 1",
+	"UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
+	"UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
+	" first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
+};
+
+struct sensordb {
+	sqlite3 *db;
+	sqlite3_stmt *st[S_N];
+};
+
+static int fail(struct sensordb *d, const char *what)
+{
+	log_error("sensordb: %s: %s", what, sqlite3_errmsg(d->db));
+	return -EIO;
+}
+
+static void finish(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Step a statement without rows; constraint results become errnos. */
+static int run(struct sensordb *d, sqlite3_stmt *st, const char *what, bool need_change)
+{
+	int rc = sqlite3_step(st);
+	int ret = 0;
+
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+		ret = -EEXIST;
+	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		ret = -ENOENT;
+	else if (rc != SQLITE_DONE)
+		ret = fail(d, what);
+	else if (need_change && sqlite3_changes(d->db) == 0)
+		ret = -ENOENT;
+	finish(st);
+	return ret;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void col_text(sqlite3_stmt *st, int c, char *buf, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, c);
+
+	snprintf(buf, n, "%s", t != NULL ? (const char *)t : "");
+}
+
+static int64_t col_opt(sqlite3_stmt *st, int c)
+{
+	return sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, c);
+}
+
+static void read_sensor(sqlite3_stmt *st, struct sensordb_sensor *s)
+{
+	memset(s, 0, sizeof(*s));
+	col_text(st, 0, s->id, sizeof(s->id));
+	col_text(st, 1, s->block, sizeof(s->block));
+	col_text(st, 2, s->kind, sizeof(s->kind));
+	col_text(st, 3, s->role, sizeof(s->role));
+	s->has_location = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	col_text(st, 4, s->location, sizeof(s->location));
+	s->created_at = sqlite3_column_int64(st, 5);
+	s->last_seen = col_opt(st, 6);
+	s->online = (int)col_opt(st, 7);
+	s->battery_pct = (int)col_opt(st, 8);
+	col_text(st, 9, s->fw, sizeof(s->fw));
+	s->first_seq = col_opt(st, 10);
+	s->last_seq = col_opt(st, 11);
+	s->n_events = sqlite3_column_int64(st, 12);
+}
+
+int sensordb_open(struct store *store, struct sensordb **out)
+{
+	struct sensordb *d = calloc(1, sizeof(*d));
+	int ret = -EIO;
+
+	*out = NULL;
+	if (d == NULL)
+		return -ENOMEM;
+	d->db = store_db(store);
+	for (int i = 0; i < S_N; i++) {
+		if (sqlite3_prepare_v3(d->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &d->st[i],
+				       NULL) != SQLITE_OK) {
+			fail(d, sql[i]);
+			goto out;
+		}
+	}
+	*out = d;
+	d = NULL;
+	ret = 0;
+out:
+	sensordb_close(d);
+	return ret;
+}
+
+void sensordb_close(struct sensordb *d)
+{
+	if (d == NULL)
+		return;
+	for (int i = 0; i < S_N; i++)
+		sqlite3_finalize(d->st[i]);
+	free(d);
+}
+
+int sensordb_sensor_get(struct sensordb *d, const char *id, struct sensordb_sensor *out)
+{
+	sqlite3_stmt *st = d->st[S_GET];
+	int ret = -ENOENT;
+	int rc;
+
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_sensor(st, out);
+		ret = 0;
+	} else if (rc != SQLITE_DONE) {
+		ret = fail(d, "sensor get");
+	}
+	finish(st);
+	return ret;
+}
+
+int sensordb_sensor_insert(struct sensordb *d, const struct sensordb_sensor *s)
+{
+	sqlite3_stmt *st = d->st[S_INSERT];
+
+	bind_text(st, 1, s->id);
+	bind_text(st, 2, s->block);
+	bind_text(st, 3, s->kind);
+	bind_text(st, 4, s->role);
+	bind_text(st, 5, s->has_location ? s->location : NULL);
+	sqlite3_bind_int64(st, 6, s->created_at);
+	return run(d, st, "sensor insert", false);
+}
+
+int sensordb_sensor_update(struct sensordb *d, const struct sensordb_sensor *s)
+{
+	sqlite3_stmt *st = d->st[S_UPDATE];
+
+	bind_text(st, 1, s->id);
+	bind_text(st, 2, s->block);
+	bind_text(st, 3, s->kind);
+	bind_text(st, 4, s->role);
+	bind_text(st, 5, s->has_location ? s->location : NULL);
+	return run(d, st, "sensor update", true);
+}
+
+int sensordb_sensor_delete(struct sensordb *d, const char *id)
+{
+	sqlite3_stmt *st = d->st[S_DELETE];
+
+	bind_text(st, 1, id);
+	return run(d, st, "sensor delete", true);
+}
+
+int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sensor_fn fn,
+			    void *ctx)
+{
+	sqlite3_stmt *st = d->st[block != NULL ? S_LIST_BLOCK : S_LIST_ALL];
+	struct sensordb_sensor *s = malloc(sizeof(*s));
+	int ret = 0;
+	int rc;
+
+	if (s == NULL)
+		return -ENOMEM;
+	if (block != NULL)
+		bind_text(st, 1, block);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			ret = fail(d, "sensor list");
+			break;
+		}
+		read_sensor(st, s);
+		ret = fn(ctx, s);
+		if (ret != 0)
+			break;
+	}
+	finish(st);
+	free(s);
+	return ret;
+}
+
+int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensordb_live *l)
+{
+	sqlite3_stmt *st = d->st[S_LIVE];
+
+	bind_text(st, 1, id);
+	bind_opt_int(st, 2, l->last_seen);
+	bind_opt_int(st, 3, l->online);
+	bind_opt_int(st, 4, l->battery_pct);
+	bind_text(st, 5, l->fw);
+	bind_opt_int(st, 6, l->first_seq);
+	bind_opt_int(st, 7, l->last_seq);
+	sqlite3_bind_int64(st, 8, l->n_events);
+	return run(d, st, "sensor live", false);
+}
+
+int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
+{
+	sqlite3_stmt *st = d->st[S_EV_INSERT];
+	int ret;
+
+	bind_text(st, 1, e->sensor);
+	sqlite3_bind_int64(st, 2, e->seq);
+	bind_text(st, 3, e->block);
+	bind_text(st, 4, e->door ? "door" : "noise");
+	sqlite3_bind_int64(st, 5, e->ts_ms);
+	sqlite3_bind_int64(st, 6, e->arrived_ms);
+	if (e->door) {
+		sqlite3_bind_int(st, 7, e->open ? 1 : 0);
+	} else {
+		sqlite3_bind_int(st, 8, e->noise.period_s);
+		if (e->noise.has_levels) {
+			sqlite3_bind_double(st, 9, e->noise.laeq);
+			sqlite3_bind_double(st, 10, e->noise.lafmax);
+			sqlite3_bind_double(st, 11, e->noise.la90);
+			if (e->noise.has_la10)
+				sqlite3_bind_double(st, 12, e->noise.la10);
+		}
+	}
+	ret = run(d, st, "event insert", false);
+	if (ret == 0 && sqlite3_changes(d->db) == 0)
+		ret = -EEXIST;
+	return ret;
+}
+
+int sensordb_last_door(struct sensordb *d, const char *sensor, bool *open)
+{
+	sqlite3_stmt *st = d->st[S_LAST_DOOR];
+	int ret = -ENOENT;
+	int rc;
+
+	bind_text(st, 1, sensor);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*open = sqlite3_column_int(st, 0) != 0;
+		ret = 0;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		ret = fail(d, "last door");
+	}
+	finish(st);
+	return ret;
+}
+
+static void read_event(sqlite3_stmt *st, struct sensordb_event *e, char *kind, size_t kind_len)
+{
+	memset(e, 0, sizeof(*e));
+	e->sensor = (const char *)sqlite3_column_text(st, 0);
+	e->seq = sqlite3_column_int64(st, 1);
+	e->block = (const char *)sqlite3_column_text(st, 2);
+	col_text(st, 3, kind, kind_len);
+	e->door = strcmp(kind, "door") == 0;
+	e->ts_ms = sqlite3_column_int64(st, 4);
+	e->arrived_ms = sqlite3_column_int64(st, 5);
+	e->open = sqlite3_column_int(st, 6) != 0;
+	e->noise.seq = e->seq;
+	e->noise.ts_ms = e->ts_ms;
+	e->noise.period_s = sqlite3_column_int(st, 7);
+	e->noise.has_levels = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	e->noise.laeq = sqlite3_column_double(st, 8);
+	e->noise.lafmax = sqlite3_column_double(st, 9);
+	e->noise.la90 = sqlite3_column_double(st, 10);
+	e->noise.has_la10 = sqlite3_column_type(st, 11) != SQLITE_NULL;
+	e->noise.la10 = sqlite3_column_double(st, 11);
+}
+
+int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t *total,
+		    sensordb_event_fn fn, void *ctx)
+{
+	enum stmt c = q->sensor != NULL ? S_EV_COUNT_SENSOR
+		      : q->block != NULL ? S_EV_COUNT_BLOCK : S_EV_COUNT_ALL;
+	sqlite3_stmt *count = d->st[c];
+	sqlite3_stmt *list = d->st[c + 1];
+	const char *key = q->sensor != NULL ? q->sensor : q->block;
+	struct sensordb_event e;
+	char kind[8];
+	int ret = 0;
+	int rc;
+
+	bind_text(count, 1, key);
+	sqlite3_bind_int64(count, 2, q->from_ms);
+	sqlite3_bind_int64(count, 3, q->to_ms);
+	if (sqlite3_step(count) != SQLITE_ROW) {
+		ret = fail(d, "event count");
+		goto out;
+	}
+	*total = sqlite3_column_int64(count, 0);
+	bind_text(list, 1, key);
+	sqlite3_bind_int64(list, 2, q->from_ms);
+	sqlite3_bind_int64(list, 3, q->to_ms);
+	sqlite3_bind_int64(list, 4, q->limit);
+	sqlite3_bind_int64(list, 5, q->offset);
+	for (;;) {
+		rc = sqlite3_step(list);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			ret = fail(d, "event list");
+			break;
+		}
+		read_event(list, &e, kind, sizeof(kind));
+		ret = fn(ctx, &e, kind);
+		if (ret != 0)
+			break;
+	}
+out:
+	finish(count);
+	finish(list);
+	return ret;
+}
+
+int sensordb_gap_add(struct sensordb *d, const char *sensor, int64_t from_seq, int64_t to_seq,
+		     int64_t detected_ms)
+{
+	sqlite3_stmt *st = d->st[S_GAP_ADD];
+
+	bind_text(st, 1, sensor);
+	sqlite3_bind_int64(st, 2, from_seq);
+	sqlite3_bind_int64(st, 3, to_seq);
+	sqlite3_bind_int64(st, 4, detected_ms);
+	return run(d, st, "gap add", false);
+}
+
+int sensordb_counter_add(struct sensordb *d, const char *name, int64_t delta)
+{
+	sqlite3_stmt *st = d->st[S_COUNTER_ADD];
+
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, delta);
+	return run(d, st, "counter add", false);
+}
+
+int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = d->st[S_COUNTER_LIST];
+	int ret = 0;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			ret = fail(d, "counter list");
+			break;
+		}
+		ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			 sqlite3_column_int64(st, 1));
+		if (ret != 0)
+			break;
+	}
+	finish(st);
+	return ret;
+}
+
+int sensordb_journal_applied(struct sensordb *d, int64_t *id)
+{
+	sqlite3_stmt *st = d->st[S_JOURNAL_GET];
+	int ret = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else
+		ret = fail(d, "journal applied");
+	finish(st);
+	return ret;
+}
+
+int sensordb_journal_set_applied(struct sensordb *d, int64_t id)
+{
+	sqlite3_stmt *st = d->st[S_JOURNAL_SET];
+
+	sqlite3_bind_int64(st, 1, id);
+	return run(d, st, "journal set", false);
+}
