@@ -31,7 +31,11 @@ foreach(c server kiosk sensord)
                    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
                    GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
   endforeach()
-  file(WRITE ${dir}/conffiles "/etc/siteboard/${CONF}\n")
+  if(c STREQUAL server)
+    file(WRITE ${dir}/conffiles "/etc/siteboard/${CONF}\n/etc/mosquitto/conf.d/siteboard.conf\n")
+  else()
+    file(WRITE ${dir}/conffiles "/etc/siteboard/${CONF}\n")
+  endif()
   string(TOUPPER ${c} C)
   set(CPACK_DEBIAN_${C}_PACKAGE_CONTROL_EXTRA
       "${dir}/postinst;${dir}/postrm;${dir}/prerm;${dir}/conffiles")
@@ -44,8 +48,9 @@ foreach(c server kiosk sensord)
           COMPONENT ${c})
 endforeach()
 install(FILES ${SB_PKG}/bank-holidays.json DESTINATION share/siteboard COMPONENT server)
-install(FILES ${SB_PKG}/mosquitto.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/../siteboard-server
-        RENAME mosquitto.conf.example COMPONENT server)
+# The broker's settings, as a drop-in that Debian's mosquitto.conf includes (a conffile).
+install(FILES ${SB_PKG}/mosquitto.conf DESTINATION /etc/mosquitto/conf.d
+        RENAME siteboard.conf COMPONENT server)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME siteboard)

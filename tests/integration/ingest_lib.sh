@@ -1,18 +1,31 @@
 # SPDX-License-Identifier: MIT
-# Helpers of the sensor ingest tests (sourced after lib.sh): the broker with
-# packaging/mosquitto.conf as shipped (only port, persistence folder and
-# authentication replaced), sensor registration and the ingest counters.
+# Helpers of the sensor ingest tests (sourced after lib.sh): the broker as
+# the server package installs it (packaging/mosquitto.conf as
+# conf.d/siteboard.conf, included from Debian's own mosquitto.conf; only the
+# port, the folders and authentication replaced), sensor registration and
+# the ingest counters.
 
 start_shipped_broker() {
+	local main=/etc/mosquitto/mosquitto.conf
 	MQTT_PORT=${MQTT_PORT:-$(free_port)}
-	sed -e "s|^listener 1883\$|listener $MQTT_PORT 127.0.0.1|" \
+	[ -f "$main" ] || fail "$main missing (Debian's mosquitto package)"
+	mkdir -p "$WORK/conf.d"
+	sed -e "/^pid_file /d" \
 	    -e "s|^persistence_location .*|persistence_location $WORK/|" \
+	    -e "s|^log_dest .*|log_dest stderr|" \
+	    -e "s|^include_dir .*|include_dir $WORK/conf.d|" \
+	    "$main" >"$WORK/mosquitto.conf"
+	grep -q "^include_dir $WORK/conf.d" "$WORK/mosquitto.conf" || fail "$main has no include_dir"
+	echo "user $(id -un)" >>"$WORK/mosquitto.conf"
+	sed -e "s|^listener 1883 127.0.0.1\$|listener $MQTT_PORT 127.0.0.1|" \
 	    -e "s|^allow_anonymous false|allow_anonymous true|" \
 	    -e "/^password_file /d" -e "/^acl_file /d" \
-	    -e "s|^log_dest syslog|log_dest stderr|" \
-	    "$SRC/packaging/mosquitto.conf" >"$WORK/mosquitto.conf"
-	echo "user $(id -un)" >>"$WORK/mosquitto.conf"
-	grep -q "^max_queued_messages 1000000" "$WORK/mosquitto.conf" || fail "shipped config changed"
+	    -e "/^log_dest syslog/d" \
+	    "$SRC/packaging/mosquitto.conf" >"$WORK/conf.d/siteboard.conf"
+	grep -q "^listener $MQTT_PORT 127.0.0.1" "$WORK/conf.d/siteboard.conf" ||
+		fail "shipped config changed (listener)"
+	grep -q "^max_queued_messages 1000000" "$WORK/conf.d/siteboard.conf" ||
+		fail "shipped config changed (queue)"
 	mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/mosquitto.log" 2>&1 &
 	MQTT_PID=$!
 	PIDS+=("$MQTT_PID")

@@ -49,6 +49,19 @@ getent passwd siteboard >/dev/null || fail "no siteboard user"
 	fail "server.ini owner/mode: $(stat -c %U:%G:%a /etc/siteboard/server.ini)"
 dpkg-query -W -f='${Conffiles}\n' siteboard-server | grep -q /etc/siteboard/server.ini ||
 	fail "server.ini is not a conffile"
+# the broker's settings as a conffile drop-in, exactly as shipped, and the
+# (empty) password file and ACL they name, readable by the broker
+cmp -s /etc/mosquitto/conf.d/siteboard.conf "$src/packaging/mosquitto.conf" ||
+	fail "/etc/mosquitto/conf.d/siteboard.conf is not packaging/mosquitto.conf"
+dpkg-query -W -f='${Conffiles}\n' siteboard-server | grep -q /etc/mosquitto/conf.d/siteboard.conf ||
+	fail "conf.d/siteboard.conf is not a conffile"
+for f in passwd acl; do
+	grep -q "^password_file /etc/mosquitto/siteboard/passwd\$" /etc/mosquitto/conf.d/siteboard.conf ||
+		fail "drop-in does not name /etc/mosquitto/siteboard/passwd"
+	[ -f /etc/mosquitto/siteboard/$f ] || fail "no /etc/mosquitto/siteboard/$f"
+	[ "$(stat -c %U:%a /etc/mosquitto/siteboard/$f)" = siteboard:640 ] ||
+		fail "/etc/mosquitto/siteboard/$f owner/mode: $(stat -c %U:%a /etc/mosquitto/siteboard/$f)"
+done
 for f in /lib/systemd/system/siteboard-server.service /lib/systemd/system/siteboard-kiosk.service \
 	/lib/systemd/system/siteboard-sensord.service /usr/bin/siteboardctl /usr/bin/siteboard-noise; do
 	[ -e "$f" ] || fail "missing $f"
@@ -80,4 +93,6 @@ purge || fail "purge"
 getent passwd siteboard >/dev/null && fail "user left after purge"
 [ ! -e /var/lib/siteboard ] || fail "/var/lib/siteboard left after purge"
 [ ! -e /etc/siteboard ] || fail "/etc/siteboard left after purge"
+[ ! -e /etc/mosquitto/siteboard ] || fail "/etc/mosquitto/siteboard left after purge"
+[ ! -e /etc/mosquitto/conf.d/siteboard.conf ] || fail "conf.d/siteboard.conf left after purge"
 echo "ok"
