@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/utf8.h"
 #include "siteboard/log.h"
@@ -213,22 +214,11 @@ int complaints_check(const struct complaint_in *in, const char **field, char *ms
 
 int complaints_parse_day(const char *s, int64_t *ms)
 {
-	int y = 0, m = 0, d = 0;
-	struct tm tm;
-	time_t t;
+	struct sbdate d;
 
-	if (s == NULL || strlen(s) != 10 || sbtime_parse_date(s, &y, &m, &d) < 0)
+	if (sbdate_parse(s, &d) < 0)
 		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -EINVAL;
-	*ms = (int64_t)t * 1000;
-	return 0;
+	return sbdate_local_midnight_ms(d, ms);
 }
 
 int complaints_ref_format(char *buf, size_t n, int year, int64_t number)
