@@ -78,27 +78,27 @@ enum stmt {
 	" (SELECT COUNT(*) FROM complaint_responses r WHERE r.complaint = c.id)"
 
 static const char *const sql[N_STMTS] = {
-	"SELECT COALESCE(MAX(num), 0) + 1 FROM complaints WHERE year = ?1",
-	"INSERT INTO complaints (ref, year, num, block, block_name, address, category,"
-	" description, name, flat, phone, email, contact_pref, received_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	"SELECT " COLS " FROM complaints c WHERE c.id = ?1",
-	"SELECT " COLS " FROM complaints c WHERE (?1 IS NULL OR c.status = ?1)"
-	" AND (?2 IS NULL OR c.block = ?2) AND c.received_at >= ?3 AND c.received_at < ?4"
-	" ORDER BY c.received_at DESC, c.id DESC LIMIT ?5",
-	"SELECT id, at, by_user, channel, text FROM complaint_responses WHERE complaint = ?1"
-	" ORDER BY at, id",
-	"INSERT INTO complaint_responses (complaint, at, by_user, channel, text)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)",
-	"UPDATE complaints SET status = ?2,"
-	" closed_at = CASE WHEN ?2 = 'closed' THEN COALESCE(closed_at, ?3) ELSE NULL END"
-	" WHERE id = ?1",
-	"UPDATE complaints SET name = NULL, flat = NULL, phone = NULL, email = NULL,"
-	" anonymised_at = ?1 WHERE status = 'closed' AND closed_at <= ?2"
-	" AND anonymised_at IS NULL",
-	"BEGIN IMMEDIATE",
-	"COMMIT",
-	"ROLLBACK",
+	[NEXT_NUM] = "SELECT COALESCE(MAX(num), 0) + 1 FROM complaints WHERE year = ?1",
+	[INSERT] = "INSERT INTO complaints (ref, year, num, block, block_name, address, category,"
+	           " description, name, flat, phone, email, contact_pref, received_at)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[GET] = "SELECT " COLS " FROM complaints c WHERE c.id = ?1",
+	[LIST] = "SELECT " COLS " FROM complaints c WHERE (?1 IS NULL OR c.status = ?1)"
+	         " AND (?2 IS NULL OR c.block = ?2) AND c.received_at >= ?3 AND c.received_at < ?4"
+	         " ORDER BY c.received_at DESC, c.id DESC LIMIT ?5",
+	[RESP_LIST] = "SELECT id, at, by_user, channel, text FROM complaint_responses WHERE complaint = ?1"
+	              " ORDER BY at, id",
+	[RESP_ADD] = "INSERT INTO complaint_responses (complaint, at, by_user, channel, text)"
+	             " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SET_STATUS] = "UPDATE complaints SET status = ?2,"
+	               " closed_at = CASE WHEN ?2 = 'closed' THEN COALESCE(closed_at, ?3) ELSE NULL END"
+	               " WHERE id = ?1",
+	[PURGE] = "UPDATE complaints SET name = NULL, flat = NULL, phone = NULL, email = NULL,"
+	          " anonymised_at = ?1 WHERE status = 'closed' AND closed_at <= ?2"
+	          " AND anonymised_at IS NULL",
+	[BEGIN] = "BEGIN IMMEDIATE",
+	[COMMIT] = "COMMIT",
+	[ROLLBACK] = "ROLLBACK",
 };
 
 struct complaints {

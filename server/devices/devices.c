@@ -18,12 +18,12 @@ static const char *const kind_names[] = {"server", "kiosk", "sensor", "sensord",
 enum { ST_ADD, ST_REMOVE, ST_LIST, ST_N };
 
 static const char *const sql[ST_N] = {
-	"INSERT INTO devices (id, kind, block, sensors, prefix, username, pwhash, created_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	"DELETE FROM devices WHERE id = ?",
-	"SELECT id, kind, block, sensors, prefix, username, pwhash, created_at FROM devices"
-	" ORDER BY CASE kind WHEN 'server' THEN 0 WHEN 'kiosk' THEN 1 WHEN 'sensor' THEN 2"
-	" WHEN 'sensord' THEN 3 ELSE 4 END, id",
+	[ST_ADD] = "INSERT INTO devices (id, kind, block, sensors, prefix, username, pwhash, created_at)"
+	           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_REMOVE] = "DELETE FROM devices WHERE id = ?",
+	[ST_LIST] = "SELECT id, kind, block, sensors, prefix, username, pwhash, created_at FROM devices"
+	            " ORDER BY CASE kind WHEN 'server' THEN 0 WHEN 'kiosk' THEN 1 WHEN 'sensor' THEN 2"
+	            " WHEN 'sensord' THEN 3 ELSE 4 END, id",
 };
 
 struct devices {

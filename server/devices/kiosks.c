@@ -27,19 +27,19 @@ enum stmt {
 };
 
 static const char *const sql[S_N] = {
-	"INSERT INTO kiosks (block, id, state, version, board_version, shown_at, display,"
-	" last_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	" ON CONFLICT (block, id) DO UPDATE SET state = excluded.state,"
-	" version = COALESCE(excluded.version, version),"
-	" board_version = COALESCE(excluded.board_version, board_version),"
-	" shown_at = COALESCE(excluded.shown_at, shown_at),"
-	" display = COALESCE(excluded.display, display),"
-	" last_seen = CASE WHEN ?10 THEN COALESCE(last_seen, excluded.last_seen)"
-	"  ELSE excluded.last_seen END,"
-	" updated_at = excluded.updated_at",
-	"DELETE FROM kiosks WHERE block = ?1 AND id = ?2",
-	"SELECT block, id, state, version, board_version, shown_at, display, last_seen,"
-	" updated_at FROM kiosks ORDER BY block, id",
+	[S_UPSERT] = "INSERT INTO kiosks (block, id, state, version, board_version, shown_at, display,"
+	             " last_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	             " ON CONFLICT (block, id) DO UPDATE SET state = excluded.state,"
+	             " version = COALESCE(excluded.version, version),"
+	             " board_version = COALESCE(excluded.board_version, board_version),"
+	             " shown_at = COALESCE(excluded.shown_at, shown_at),"
+	             " display = COALESCE(excluded.display, display),"
+	             " last_seen = CASE WHEN ?10 THEN COALESCE(last_seen, excluded.last_seen)"
+	             "  ELSE excluded.last_seen END,"
+	             " updated_at = excluded.updated_at",
+	[S_DELETE] = "DELETE FROM kiosks WHERE block = ?1 AND id = ?2",
+	[S_LIST] = "SELECT block, id, state, version, board_version, shown_at, display, last_seen,"
+	           " updated_at FROM kiosks ORDER BY block, id",
 };
 
 struct kiosks {

@@ -30,14 +30,14 @@ enum hs_stmt {
 };
 
 static const char *const hs_sql[HS_N_STMTS] = {
-	"INSERT INTO hours_exceptions (date, closed, from_min, to_min, reason, agreed_by,"
-	" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	"DELETE FROM hours_exceptions WHERE id = ?1",
-	"SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
-	" FROM hours_exceptions WHERE id = ?1",
-	"SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
-	" FROM hours_exceptions WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2)"
-	" ORDER BY date",
+	[HS_INSERT] = "INSERT INTO hours_exceptions (date, closed, from_min, to_min, reason, agreed_by,"
+	              " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[HS_DELETE] = "DELETE FROM hours_exceptions WHERE id = ?1",
+	[HS_GET] = "SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
+	           " FROM hours_exceptions WHERE id = ?1",
+	[HS_LIST] = "SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
+	            " FROM hours_exceptions WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2)"
+	            " ORDER BY date",
 };
 
 struct sitehours {

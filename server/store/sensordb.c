@@ -44,33 +44,33 @@ enum stmt {
 #define EVENT_COLS "sensor, seq, block, kind, ts, arrived_at, open, period_s, laeq, lafmax, la90, la10"
 
 static const char *const sql[S_N] = {
-	"SELECT " SENSOR_COLS " FROM sensors WHERE id = ?1",
-	"INSERT INTO sensors (id, block, kind, role, location, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	"UPDATE sensors SET block = ?2, kind = ?3, role = ?4, location = ?5 WHERE id = ?1",
-	"DELETE FROM sensors WHERE id = ?1",
-	"SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
-	"SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
-	"INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	"SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
-	"SELECT COUNT(*) FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3"
-	" ORDER BY seq LIMIT ?4 OFFSET ?5",
-	"SELECT COUNT(*) FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3"
-	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
-	"SELECT COUNT(*) FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3"
-	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
-	"INSERT INTO sensor_gaps (sensor, from_seq, to_seq, detected_at) VALUES (?1, ?2, ?3, ?4)",
-	"INSERT INTO ingest_counters (name, count) VALUES (?1, ?2)"
-	" ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
-	"SELECT name, count FROM ingest_counters ORDER BY name",
-	"SELECT applied FROM ingest_journal WHERE id = 1",
-	"UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
-	"UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
-	" first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
+	[S_GET] = "SELECT " SENSOR_COLS " FROM sensors WHERE id = ?1",
+	[S_INSERT] = "INSERT INTO sensors (id, block, kind, role, location, created_at)"
+	             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_UPDATE] = "UPDATE sensors SET block = ?2, kind = ?3, role = ?4, location = ?5 WHERE id = ?1",
+	[S_DELETE] = "DELETE FROM sensors WHERE id = ?1",
+	[S_LIST_ALL] = "SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
+	[S_LIST_BLOCK] = "SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
+	[S_EV_INSERT] = "INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_LAST_DOOR] = "SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
+	[S_EV_COUNT_SENSOR] = "SELECT COUNT(*) FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_SENSOR] = "SELECT " EVENT_COLS " FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3"
+	                     " ORDER BY seq LIMIT ?4 OFFSET ?5",
+	[S_EV_COUNT_BLOCK] = "SELECT COUNT(*) FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_BLOCK] = "SELECT " EVENT_COLS " FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3"
+	                    " ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	[S_EV_COUNT_ALL] = "SELECT COUNT(*) FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_ALL] = "SELECT " EVENT_COLS " FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3"
+	                  " ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	[S_GAP_ADD] = "INSERT INTO sensor_gaps (sensor, from_seq, to_seq, detected_at) VALUES (?1, ?2, ?3, ?4)",
+	[S_COUNTER_ADD] = "INSERT INTO ingest_counters (name, count) VALUES (?1, ?2)"
+	                  " ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
+	[S_COUNTER_LIST] = "SELECT name, count FROM ingest_counters ORDER BY name",
+	[S_JOURNAL_GET] = "SELECT applied FROM ingest_journal WHERE id = 1",
+	[S_JOURNAL_SET] = "UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
+	[S_LIVE] = "UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
+	           " first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
 };
 
 struct sensordb {

@@ -26,11 +26,11 @@ enum stmt {
 };
 
 static const char *const sql[N_STMTS] = {
-	"INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)",
-	"SELECT user_id, csrf FROM sessions WHERE hash = ?1 AND expires_at > ?2",
-	"DELETE FROM sessions WHERE hash = ?1",
-	"DELETE FROM sessions WHERE expires_at <= ?1",
+	[CREATE] = "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[FIND] = "SELECT user_id, csrf FROM sessions WHERE hash = ?1 AND expires_at > ?2",
+	[DELETE] = "DELETE FROM sessions WHERE hash = ?1",
+	[PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
 };
 
 struct sessions {

@@ -257,14 +257,14 @@ enum item_stmt {
 };
 
 static const char *const item_sql[ITEM_N_STMTS] = {
-	"INSERT INTO %s (id, block, sortkey, seq, data)"
-	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s), ?4)",
-	"UPDATE %s SET sortkey = ?2, data = ?3 WHERE id = ?1",
-	"DELETE FROM %s WHERE id = ?1",
-	"SELECT block, data FROM %s WHERE id = ?1",
-	"SELECT COUNT(*) FROM %s WHERE block = ?1",
-	"SELECT COALESCE(MAX(seq), 0) + 1 FROM %s",
-	"SELECT id, data FROM %s WHERE block = ?1 ORDER BY sortkey, seq",
+	[ITEM_INSERT] = "INSERT INTO %s (id, block, sortkey, seq, data)"
+	                " VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s), ?4)",
+	[ITEM_UPDATE] = "UPDATE %s SET sortkey = ?2, data = ?3 WHERE id = ?1",
+	[ITEM_DELETE] = "DELETE FROM %s WHERE id = ?1",
+	[ITEM_GET] = "SELECT block, data FROM %s WHERE id = ?1",
+	[ITEM_COUNT] = "SELECT COUNT(*) FROM %s WHERE block = ?1",
+	[ITEM_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM %s",
+	[ITEM_LIST] = "SELECT id, data FROM %s WHERE block = ?1 ORDER BY sortkey, seq",
 };
 
 enum block_stmt {
@@ -284,19 +284,19 @@ enum block_stmt {
 };
 
 static const char *const block_sql[BLOCK_N_STMTS] = {
-	"INSERT INTO blocks (id, name, address, seq)"
-	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM blocks))",
-	"UPDATE blocks SET name = ?2, address = ?3 WHERE id = ?1",
-	"DELETE FROM blocks WHERE id = ?1",
-	"SELECT id, name, address, board_version FROM blocks WHERE id = ?1",
-	"UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
-	"SELECT board_json FROM blocks WHERE id = ?1",
-	"SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
-	"INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-	"SELECT role FROM tokens WHERE hash = ?1",
-	"BEGIN IMMEDIATE",
-	"COMMIT",
-	"ROLLBACK",
+	[BLOCK_INSERT] = "INSERT INTO blocks (id, name, address, seq)"
+	                 " VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM blocks))",
+	[BLOCK_UPDATE] = "UPDATE blocks SET name = ?2, address = ?3 WHERE id = ?1",
+	[BLOCK_DELETE] = "DELETE FROM blocks WHERE id = ?1",
+	[BLOCK_GET] = "SELECT id, name, address, board_version FROM blocks WHERE id = ?1",
+	[BLOCK_SET_BOARD] = "UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
+	[BLOCK_BOARD] = "SELECT board_json FROM blocks WHERE id = ?1",
+	[BLOCK_LIST] = "SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
+	[TOKEN_ADD] = "INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+	[TOKEN_FIND] = "SELECT role FROM tokens WHERE hash = ?1",
+	[TX_BEGIN] = "BEGIN IMMEDIATE",
+	[TX_COMMIT] = "COMMIT",
+	[TX_ROLLBACK] = "ROLLBACK",
 };
 
 struct store {

@@ -30,13 +30,13 @@ enum stmt {
 };
 
 static const char *const sql[N_STMTS] = {
-	"INSERT INTO users (name, role, blocks, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	"UPDATE users SET hash = ?2 WHERE name = ?1",
-	"DELETE FROM users WHERE name = ?1",
-	"SELECT id, name, role, blocks, hash FROM users WHERE name = ?1",
-	"SELECT id, name, role, blocks, hash FROM users WHERE id = ?1",
-	"INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-	"SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
+	[ADD] = "INSERT INTO users (name, role, blocks, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SET_HASH] = "UPDATE users SET hash = ?2 WHERE name = ?1",
+	[REMOVE] = "DELETE FROM users WHERE name = ?1",
+	[FIND] = "SELECT id, name, role, blocks, hash FROM users WHERE name = ?1",
+	[GET] = "SELECT id, name, role, blocks, hash FROM users WHERE id = ?1",
+	[AUDIT_ADD] = "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[AUDIT_LIST] = "SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
 };
 
 struct users {
