@@ -16,6 +16,7 @@
 #include "siteboard/sbtime.h"
 #include "siteboard/utf8.h"
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY_MS (INT64_C(86400) * 1000)
@@ -237,13 +238,10 @@ int complaints_open(struct store *store, struct complaints **out)
 	if (c == NULL)
 		return -ENOMEM;
 	c->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(c->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(c, sql[i]);
-			complaints_close(c);
-			return ret;
-		}
+	ret = sqlx_prepare_all(c->db, sql, N_STMTS, c->st, "store");
+	if (ret < 0) {
+		complaints_close(c);
+		return ret;
 	}
 	*out = c;
 	return 0;
@@ -253,8 +251,7 @@ void complaints_close(struct complaints *c)
 {
 	if (c == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(c->st[i]);
+	sqlx_finalize_all(c->st, N_STMTS);
 	free(c);
 }
 

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 static const char *const kind_names[] = {"server", "kiosk", "sensor", "sensord", "bridge"};
 
@@ -58,12 +59,8 @@ int devices_open(struct store *st, struct devices **out)
 		goto fail;
 	d->db = store_sqlite(st);
 	ret = -EIO;
-	for (int i = 0; i < ST_N; i++) {
-		if (sqlite3_prepare_v2(d->db, sql[i], -1, &d->st[i], NULL) != SQLITE_OK) {
-			log_error("devices: prepare: %s", sqlite3_errmsg(d->db));
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(d->db, sql, ST_N, d->st, "devices") < 0)
+		goto fail;
 	*out = d;
 	return 0;
 fail:
@@ -75,8 +72,7 @@ void devices_close(struct devices *d)
 {
 	if (d == NULL)
 		return;
-	for (int i = 0; i < ST_N; i++)
-		sqlite3_finalize(d->st[i]);
+	sqlx_finalize_all(d->st, ST_N);
 	free(d);
 }
 

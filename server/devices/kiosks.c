@@ -16,6 +16,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "siteboard/sqlx.h"
 
 #define LOG_EVERY_MS 10000 /* at most one "bad status" line per this, with a count */
 
@@ -71,13 +72,8 @@ int kiosks_open(struct store *store, const char *site_id, struct kiosks **out)
 	k->store = store;
 	snprintf(k->site, sizeof(k->site), "%s", site_id);
 	snprintf(k->prefix, sizeof(k->prefix), "siteboard/%s/", site_id);
-	for (int i = 0; i < S_N; i++) {
-		if (sqlite3_prepare_v2(store_sqlite(store), sql[i], -1, &k->st[i], NULL) !=
-		    SQLITE_OK) {
-			db_fail(k, "prepare");
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(store_sqlite(store), sql, S_N, k->st, "kiosks") < 0)
+		goto fail;
 	*out = k;
 	return 0;
 fail:
@@ -89,8 +85,7 @@ void kiosks_close(struct kiosks *k)
 {
 	if (k == NULL)
 		return;
-	for (int i = 0; i < S_N; i++)
-		sqlite3_finalize(k->st[i]);
+	sqlx_finalize_all(k->st, S_N);
 	free(k);
 }
 

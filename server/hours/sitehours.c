@@ -17,6 +17,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "siteboard/sqlx.h"
 
 #define MAX_EXCEPTIONS HOURS_MAX_EXCEPTIONS
 #define BOARD_DAYS 14
@@ -210,13 +211,10 @@ int sitehours_open(struct store *store, const struct sitehours_options *opt,
 		if (h->bank_holidays == NULL)
 			goto out;
 	}
-	for (int i = 0; i < HS_N_STMTS; i++) {
-		if (sqlite3_prepare_v3(h->db, hs_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &h->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = db_fail(h, hs_sql[i]);
-			snprintf(err, err_len, "cannot read the hours exceptions (see log)");
-			goto out;
-		}
+	ret = sqlx_prepare_all(h->db, hs_sql, HS_N_STMTS, h->st, "sitehours");
+	if (ret < 0) {
+		snprintf(err, err_len, "cannot read the hours exceptions (see log)");
+		goto out;
 	}
 	ret = rebuild(h, err, err_len);
 	if (ret < 0)
@@ -232,8 +230,7 @@ void sitehours_close(struct sitehours *h)
 {
 	if (h == NULL)
 		return;
-	for (int i = 0; i < HS_N_STMTS; i++)
-		sqlite3_finalize(h->st[i]);
+	sqlx_finalize_all(h->st, HS_N_STMTS);
 	hours_close(h->policy);
 	free(h->weekly);
 	free(h->bank_holidays);

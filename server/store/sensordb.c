@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 enum stmt {
 	S_GET = 0,
@@ -164,13 +165,8 @@ int sensordb_open(struct store *store, struct sensordb **out)
 	if (d == NULL)
 		return -ENOMEM;
 	d->db = store_db(store);
-	for (int i = 0; i < S_N; i++) {
-		if (sqlite3_prepare_v3(d->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &d->st[i],
-				       NULL) != SQLITE_OK) {
-			fail(d, sql[i]);
-			goto out;
-		}
-	}
+	if (sqlx_prepare_all(d->db, sql, S_N, d->st, "sensordb") < 0)
+		goto out;
 	*out = d;
 	d = NULL;
 	ret = 0;
@@ -183,8 +179,7 @@ void sensordb_close(struct sensordb *d)
 {
 	if (d == NULL)
 		return;
-	for (int i = 0; i < S_N; i++)
-		sqlite3_finalize(d->st[i]);
+	sqlx_finalize_all(d->st, S_N);
 	free(d);
 }
 

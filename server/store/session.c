@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 #include "store/token.h"
 
 enum stmt {
@@ -53,13 +54,10 @@ int session_open(struct store *store, struct sessions **out)
 	if (s == NULL)
 		return -ENOMEM;
 	s->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(s, sql[i]);
-			session_close(s);
-			return ret;
-		}
+	ret = sqlx_prepare_all(s->db, sql, N_STMTS, s->st, "store");
+	if (ret < 0) {
+		session_close(s);
+		return ret;
 	}
 	*out = s;
 	return 0;
@@ -69,8 +67,7 @@ void session_close(struct sessions *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(s->st[i]);
+	sqlx_finalize_all(s->st, N_STMTS);
 	free(s);
 }
 

@@ -15,6 +15,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/topic.h"
+#include "siteboard/sqlx.h"
 
 #define MAX_BLOCKS 100
 
@@ -59,13 +60,10 @@ int users_open(struct store *store, struct users **out)
 	if (u == NULL)
 		return -ENOMEM;
 	u->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(u->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &u->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(u, sql[i]);
-			users_close(u);
-			return ret;
-		}
+	ret = sqlx_prepare_all(u->db, sql, N_STMTS, u->st, "store");
+	if (ret < 0) {
+		users_close(u);
+		return ret;
 	}
 	*out = u;
 	return 0;
@@ -75,8 +73,7 @@ void users_close(struct users *u)
 {
 	if (u == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(u->st[i]);
+	sqlx_finalize_all(u->st, N_STMTS);
 	free(u);
 }
 

@@ -22,6 +22,7 @@
 
 #include <siteboard/log.h>
 #include <siteboard/sbtime.h>
+#include <siteboard/sqlx.h>
 
 enum stmt {
 	ST_BEGIN,
@@ -158,12 +159,8 @@ int outbox_open(const char *path, int64_t max_rows, struct outbox **out)
 		sqlite3_free(msg);
 		goto fail;
 	}
-	for (int i = 0; i < ST_N; i++) {
-		if (sqlite3_prepare_v2(ob->db, sql[i], -1, &ob->st[i], NULL) != SQLITE_OK) {
-			db_fail(ob, sql[i]);
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(ob->db, sql, ST_N, ob->st, "queue") < 0)
+		goto fail;
 	if (query_int(ob, ob->st[ST_COUNT], &ob->count) != 0)
 		goto fail;
 	rc = query_int(ob, ob->st[ST_DROPPED_GET], &ob->dropped);
@@ -183,8 +180,7 @@ void outbox_close(struct outbox *ob)
 {
 	if (!ob)
 		return;
-	for (int i = 0; i < ST_N; i++)
-		sqlite3_finalize(ob->st[i]);
+	sqlx_finalize_all(ob->st, ST_N);
 	if (ob->db)
 		sqlite3_close(ob->db);
 	pthread_mutex_destroy(&ob->lock);
