@@ -107,18 +107,6 @@ struct complaints {
 	sqlite3_stmt *st[N_STMTS];
 };
 
-static int fail(struct complaints *c, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(c->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 const char *complaint_label(const struct complaint_choice *t, size_t n, const char *value)
 {
 	if (value == NULL)
@@ -257,18 +245,10 @@ void complaints_close(struct complaints *c)
 
 static int exec(struct complaints *c, enum stmt which)
 {
-	int ret = sqlite3_step(c->st[which]) == SQLITE_DONE ? 0 : fail(c, sql[which]);
+	int ret = sqlite3_step(c->st[which]) == SQLITE_DONE ? 0 : sqlx_fail(c->db, "store", sql[which]);
 
-	finish(c->st[which]);
+	sqlx_finish(c->st[which]);
 	return ret;
-}
-
-static void bind_opt(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (empty(s))
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
 }
 
 int complaints_add(struct complaints *c, const struct complaint_in *in, const char *block,
@@ -293,34 +273,34 @@ int complaints_add(struct complaints *c, const struct complaint_in *in, const ch
 	st = c->st[NEXT_NUM];
 	sqlite3_bind_int(st, 1, year);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = fail(c, "next complaint number");
-		finish(st);
+		ret = sqlx_fail(c->db, "store", "next complaint number");
+		sqlx_finish(st);
 		goto rollback;
 	}
 	num = sqlite3_column_int64(st, 0);
-	finish(st);
+	sqlx_finish(st);
 	complaints_ref_format(ref, COMPLAINT_REF_MAX, year, num);
 	st = c->st[INSERT];
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, year);
 	sqlite3_bind_int64(st, 3, num);
 	sqlite3_bind_text(st, 4, block, -1, SQLITE_STATIC);
-	bind_opt(st, 5, block_name);
-	bind_opt(st, 6, address);
+	sqlx_bind_text_or_null(st, 5, block_name);
+	sqlx_bind_text_or_null(st, 6, address);
 	sqlite3_bind_text(st, 7, in->category, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, in->description, -1, SQLITE_STATIC);
-	bind_opt(st, 9, in->name);
-	bind_opt(st, 10, in->flat);
-	bind_opt(st, 11, in->phone);
-	bind_opt(st, 12, in->email);
-	bind_opt(st, 13, in->contact_pref);
+	sqlx_bind_text_or_null(st, 9, in->name);
+	sqlx_bind_text_or_null(st, 10, in->flat);
+	sqlx_bind_text_or_null(st, 11, in->phone);
+	sqlx_bind_text_or_null(st, 12, in->email);
+	sqlx_bind_text_or_null(st, 13, in->contact_pref);
 	sqlite3_bind_int64(st, 14, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = fail(c, "insert complaint");
-		finish(st);
+		ret = sqlx_fail(c->db, "store", "insert complaint");
+		sqlx_finish(st);
 		goto rollback;
 	}
-	finish(st);
+	sqlx_finish(st);
 	*id = sqlite3_last_insert_rowid(c->db);
 	if (exec(c, COMMIT) < 0) {
 		ret = -EIO;
@@ -408,8 +388,8 @@ int complaints_get(struct complaints *c, int64_t id, struct complaint *out)
 	else if (rc == SQLITE_DONE)
 		ret = -ENOENT;
 	else
-		ret = fail(c, "get complaint");
-	finish(st);
+		ret = sqlx_fail(c->db, "store", "get complaint");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -421,8 +401,8 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 	int ret = 0;
 	int rc;
 
-	bind_opt(st, 1, f->status);
-	bind_opt(st, 2, f->block);
+	sqlx_bind_text_or_null(st, 1, f->status);
+	sqlx_bind_text_or_null(st, 2, f->block);
 	sqlite3_bind_int64(st, 3, f->from_ms);
 	sqlite3_bind_int64(st, 4, f->to_ms > 0 ? f->to_ms : INT64_MAX);
 	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
@@ -431,7 +411,7 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(c, "list complaints");
+			ret = sqlx_fail(c->db, "store", "list complaints");
 			break;
 		}
 		ret = read_row(st, &cp);
@@ -442,7 +422,7 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -459,7 +439,7 @@ int complaints_responses(struct complaints *c, int64_t id, complaints_response_f
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(c, "list responses");
+			ret = sqlx_fail(c->db, "store", "list responses");
 			break;
 		}
 		r.id = sqlite3_column_int64(st, 0);
@@ -471,7 +451,7 @@ int complaints_responses(struct complaints *c, int64_t id, complaints_response_f
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -485,16 +465,16 @@ int complaints_respond(struct complaints *c, int64_t id, const char *by, const c
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
-	bind_opt(st, 4, channel);
+	sqlx_bind_text_or_null(st, 4, channel);
 	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		ret = -ENOENT;
 	else if (rc != SQLITE_DONE)
-		ret = fail(c, "add response");
+		ret = sqlx_fail(c->db, "store", "add response");
 	else if (response_id != NULL)
 		*response_id = sqlite3_last_insert_rowid(c->db);
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -507,10 +487,10 @@ int complaints_set_status(struct complaints *c, int64_t id, const char *status, 
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(c, "set complaint status");
+		ret = sqlx_fail(c->db, "store", "set complaint status");
 	else if (sqlite3_changes(c->db) == 0)
 		ret = -ENOENT;
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -523,9 +503,9 @@ int complaints_purge(struct complaints *c, long retention_days, int64_t now_ms, 
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, now_ms - (int64_t)retention_days * DAY_MS);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(c, "purge complaints");
+		ret = sqlx_fail(c->db, "store", "purge complaints");
 	else
 		*n = sqlite3_changes(c->db);
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }

@@ -76,14 +76,6 @@ void devices_close(struct devices *d)
 	free(d);
 }
 
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v[0] == '\0')
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
 int devices_add(struct devices *d, const struct device *dev)
 {
 	sqlite3_stmt *s = d->st[ST_ADD];
@@ -91,7 +83,7 @@ int devices_add(struct devices *d, const struct device *dev)
 
 	sqlite3_bind_text(s, 1, dev->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, devices_kind_name(dev->kind), -1, SQLITE_STATIC);
-	bind_opt(s, 3, dev->block);
+	sqlx_bind_text_or_null(s, 3, dev->block);
 	sqlite3_bind_text(s, 4, dev->sensors, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, dev->prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, dev->username, -1, SQLITE_STATIC);

@@ -52,12 +52,6 @@ struct kiosks {
 	long suppressed;
 };
 
-static int db_fail(struct kiosks *k, const char *what)
-{
-	log_error("kiosks: %s: %s", what, sqlite3_errmsg(store_sqlite(k->store)));
-	return -EIO;
-}
-
 int kiosks_open(struct store *store, const char *site_id, struct kiosks **out)
 {
 	struct kiosks *k = NULL;
@@ -195,29 +189,12 @@ out:
 	return ret;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || s[0] == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 static void bind_ms_or_null(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v <= 0)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_int64(st, i, v);
-}
-
-static int step_done(struct kiosks *k, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(k, what);
 }
 
 int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_t len,
@@ -231,7 +208,7 @@ int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_
 		st = k->st[S_DELETE];
 		sqlite3_bind_text(st, 1, s.block, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, s.id, -1, SQLITE_TRANSIENT);
-		return step_done(k, st, "forget");
+		return sqlx_step_done(st, "kiosks", false);
 	}
 	if (ret < 0)
 		return ret;
@@ -239,18 +216,18 @@ int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_
 	sqlite3_bind_text(st, 1, s.block, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, s.id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, s.online ? "online" : "offline", -1, SQLITE_STATIC);
-	bind_text_or_null(st, 4, s.version);
+	sqlx_bind_text_or_null(st, 4, s.version);
 	if (s.board_version >= 0)
 		sqlite3_bind_int64(st, 5, s.board_version);
 	else
 		sqlite3_bind_null(st, 5);
 	bind_ms_or_null(st, 6, s.shown_at_ms);
-	bind_text_or_null(st, 7, s.display);
+	sqlx_bind_text_or_null(st, 7, s.display);
 	/* a retained replay says nothing about now: at best the kiosk was there at shown_at */
 	bind_ms_or_null(st, 8, retained ? (s.shown_at_ms <= now_ms ? s.shown_at_ms : 0) : now_ms);
 	sqlite3_bind_int64(st, 9, now_ms);
 	sqlite3_bind_int(st, 10, retained ? 1 : 0);
-	return step_done(k, st, "store");
+	return sqlx_step_done(st, "kiosks", false);
 }
 
 void kiosks_message(void *ctx, const char *topic, const void *payload, size_t len,
@@ -310,7 +287,7 @@ int kiosks_foreach(struct kiosks *k, kiosks_fn fn, void *ctx)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(k, "list");
+		ret = sqlx_fail(store_sqlite(k->store), "kiosks", "list");
 	sqlite3_reset(st);
 	return ret;
 }

@@ -50,18 +50,6 @@ struct sitehours {
 	struct hours_policy *policy;
 };
 
-static int db_fail(struct sitehours *h, const char *what)
-{
-	log_error("sitehours: %s: %s", what, sqlite3_errmsg(h->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 static void read_row(sqlite3_stmt *st, struct sitehours_exception *e)
 {
 	const char *date = (const char *)sqlite3_column_text(st, 1);
@@ -94,7 +82,7 @@ int sitehours_foreach(struct sitehours *h, const char *from_date, const char *to
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = db_fail(h, "list exceptions");
+			ret = sqlx_fail(h->db, "sitehours", "list exceptions");
 			break;
 		}
 		read_row(st, &e);
@@ -102,7 +90,7 @@ int sitehours_foreach(struct sitehours *h, const char *from_date, const char *to
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -119,9 +107,9 @@ int sitehours_get(struct sitehours *h, int64_t id, sitehours_fn fn, void *ctx)
 		read_row(st, &e);
 		ret = fn(ctx, &e);
 	} else {
-		ret = rc == SQLITE_DONE ? -ENOENT : db_fail(h, "get exception");
+		ret = rc == SQLITE_DONE ? -ENOENT : sqlx_fail(h->db, "sitehours", "get exception");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -262,10 +250,10 @@ int sitehours_add(struct sitehours *h, const struct sitehours_exception *e, int6
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		ret = -EEXIST;
 	else if (rc != SQLITE_DONE)
-		ret = db_fail(h, "add exception");
+		ret = sqlx_fail(h->db, "sitehours", "add exception");
 	else
 		*id = sqlite3_last_insert_rowid(h->db);
-	finish(st);
+	sqlx_finish(st);
 	if (ret == 0)
 		ret = sitehours_reload(h);
 	return ret;
@@ -278,10 +266,10 @@ int sitehours_remove(struct sitehours *h, int64_t id)
 
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = db_fail(h, "remove exception");
+		ret = sqlx_fail(h->db, "sitehours", "remove exception");
 	else if (sqlite3_changes(h->db) == 0)
 		ret = -ENOENT;
-	finish(st);
+	sqlx_finish(st);
 	if (ret == 0)
 		ret = sitehours_reload(h);
 	return ret;

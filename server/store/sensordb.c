@@ -79,52 +79,6 @@ struct sensordb {
 	sqlite3_stmt *st[S_N];
 };
 
-static int fail(struct sensordb *d, const char *what)
-{
-	log_error("sensordb: %s: %s", what, sqlite3_errmsg(d->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-/* Step a statement without rows; constraint results become errnos. */
-static int run(struct sensordb *d, sqlite3_stmt *st, const char *what, bool need_change)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-		ret = -EEXIST;
-	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		ret = -ENOENT;
-	else if (rc != SQLITE_DONE)
-		ret = fail(d, what);
-	else if (need_change && sqlite3_changes(d->db) == 0)
-		ret = -ENOENT;
-	finish(st);
-	return ret;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
-
 static void col_text(sqlite3_stmt *st, int c, char *buf, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, c);
@@ -189,15 +143,15 @@ int sensordb_sensor_get(struct sensordb *d, const char *id, struct sensordb_sens
 	int ret = -ENOENT;
 	int rc;
 
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_sensor(st, out);
 		ret = 0;
 	} else if (rc != SQLITE_DONE) {
-		ret = fail(d, "sensor get");
+		ret = sqlx_fail(d->db, "sensordb", "sensor get");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -205,33 +159,33 @@ int sensordb_sensor_insert(struct sensordb *d, const struct sensordb_sensor *s)
 {
 	sqlite3_stmt *st = d->st[S_INSERT];
 
-	bind_text(st, 1, s->id);
-	bind_text(st, 2, s->block);
-	bind_text(st, 3, s->kind);
-	bind_text(st, 4, s->role);
-	bind_text(st, 5, s->has_location ? s->location : NULL);
+	sqlx_bind_text(st, 1, s->id);
+	sqlx_bind_text(st, 2, s->block);
+	sqlx_bind_text(st, 3, s->kind);
+	sqlx_bind_text(st, 4, s->role);
+	sqlx_bind_text(st, 5, s->has_location ? s->location : NULL);
 	sqlite3_bind_int64(st, 6, s->created_at);
-	return run(d, st, "sensor insert", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_sensor_update(struct sensordb *d, const struct sensordb_sensor *s)
 {
 	sqlite3_stmt *st = d->st[S_UPDATE];
 
-	bind_text(st, 1, s->id);
-	bind_text(st, 2, s->block);
-	bind_text(st, 3, s->kind);
-	bind_text(st, 4, s->role);
-	bind_text(st, 5, s->has_location ? s->location : NULL);
-	return run(d, st, "sensor update", true);
+	sqlx_bind_text(st, 1, s->id);
+	sqlx_bind_text(st, 2, s->block);
+	sqlx_bind_text(st, 3, s->kind);
+	sqlx_bind_text(st, 4, s->role);
+	sqlx_bind_text(st, 5, s->has_location ? s->location : NULL);
+	return sqlx_step_done(st, "sensordb", true);
 }
 
 int sensordb_sensor_delete(struct sensordb *d, const char *id)
 {
 	sqlite3_stmt *st = d->st[S_DELETE];
 
-	bind_text(st, 1, id);
-	return run(d, st, "sensor delete", true);
+	sqlx_bind_text(st, 1, id);
+	return sqlx_step_done(st, "sensordb", true);
 }
 
 int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sensor_fn fn,
@@ -245,13 +199,13 @@ int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sens
 	if (s == NULL)
 		return -ENOMEM;
 	if (block != NULL)
-		bind_text(st, 1, block);
+		sqlx_bind_text(st, 1, block);
 	for (;;) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "sensor list");
+			ret = sqlx_fail(d->db, "sensordb", "sensor list");
 			break;
 		}
 		read_sensor(st, s);
@@ -259,7 +213,7 @@ int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sens
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	free(s);
 	return ret;
 }
@@ -268,15 +222,15 @@ int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensor
 {
 	sqlite3_stmt *st = d->st[S_LIVE];
 
-	bind_text(st, 1, id);
-	bind_opt_int(st, 2, l->last_seen);
-	bind_opt_int(st, 3, l->online);
-	bind_opt_int(st, 4, l->battery_pct);
-	bind_text(st, 5, l->fw);
-	bind_opt_int(st, 6, l->first_seq);
-	bind_opt_int(st, 7, l->last_seq);
+	sqlx_bind_text(st, 1, id);
+	sqlx_bind_opt_int64(st, 2, l->last_seen);
+	sqlx_bind_opt_int64(st, 3, l->online);
+	sqlx_bind_opt_int64(st, 4, l->battery_pct);
+	sqlx_bind_text(st, 5, l->fw);
+	sqlx_bind_opt_int64(st, 6, l->first_seq);
+	sqlx_bind_opt_int64(st, 7, l->last_seq);
 	sqlite3_bind_int64(st, 8, l->n_events);
-	return run(d, st, "sensor live", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
@@ -284,10 +238,10 @@ int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
 	sqlite3_stmt *st = d->st[S_EV_INSERT];
 	int ret;
 
-	bind_text(st, 1, e->sensor);
+	sqlx_bind_text(st, 1, e->sensor);
 	sqlite3_bind_int64(st, 2, e->seq);
-	bind_text(st, 3, e->block);
-	bind_text(st, 4, e->door ? "door" : "noise");
+	sqlx_bind_text(st, 3, e->block);
+	sqlx_bind_text(st, 4, e->door ? "door" : "noise");
 	sqlite3_bind_int64(st, 5, e->ts_ms);
 	sqlite3_bind_int64(st, 6, e->arrived_ms);
 	if (e->door) {
@@ -302,7 +256,7 @@ int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
 				sqlite3_bind_double(st, 12, e->noise.la10);
 		}
 	}
-	ret = run(d, st, "event insert", false);
+	ret = sqlx_step_done(st, "sensordb", false);
 	if (ret == 0 && sqlite3_changes(d->db) == 0)
 		ret = -EEXIST;
 	return ret;
@@ -314,15 +268,15 @@ int sensordb_last_door(struct sensordb *d, const char *sensor, bool *open)
 	int ret = -ENOENT;
 	int rc;
 
-	bind_text(st, 1, sensor);
+	sqlx_bind_text(st, 1, sensor);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*open = sqlite3_column_int(st, 0) != 0;
 		ret = 0;
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		ret = fail(d, "last door");
+		ret = sqlx_fail(d->db, "sensordb", "last door");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -361,15 +315,15 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 	int ret = 0;
 	int rc;
 
-	bind_text(count, 1, key);
+	sqlx_bind_text(count, 1, key);
 	sqlite3_bind_int64(count, 2, q->from_ms);
 	sqlite3_bind_int64(count, 3, q->to_ms);
 	if (sqlite3_step(count) != SQLITE_ROW) {
-		ret = fail(d, "event count");
+		ret = sqlx_fail(d->db, "sensordb", "event count");
 		goto out;
 	}
 	*total = sqlite3_column_int64(count, 0);
-	bind_text(list, 1, key);
+	sqlx_bind_text(list, 1, key);
 	sqlite3_bind_int64(list, 2, q->from_ms);
 	sqlite3_bind_int64(list, 3, q->to_ms);
 	sqlite3_bind_int64(list, 4, q->limit);
@@ -379,7 +333,7 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "event list");
+			ret = sqlx_fail(d->db, "sensordb", "event list");
 			break;
 		}
 		read_event(list, &e, kind, sizeof(kind));
@@ -388,8 +342,8 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 			break;
 	}
 out:
-	finish(count);
-	finish(list);
+	sqlx_finish(count);
+	sqlx_finish(list);
 	return ret;
 }
 
@@ -398,20 +352,20 @@ int sensordb_gap_add(struct sensordb *d, const char *sensor, int64_t from_seq, i
 {
 	sqlite3_stmt *st = d->st[S_GAP_ADD];
 
-	bind_text(st, 1, sensor);
+	sqlx_bind_text(st, 1, sensor);
 	sqlite3_bind_int64(st, 2, from_seq);
 	sqlite3_bind_int64(st, 3, to_seq);
 	sqlite3_bind_int64(st, 4, detected_ms);
-	return run(d, st, "gap add", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_counter_add(struct sensordb *d, const char *name, int64_t delta)
 {
 	sqlite3_stmt *st = d->st[S_COUNTER_ADD];
 
-	bind_text(st, 1, name);
+	sqlx_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, delta);
-	return run(d, st, "counter add", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *ctx)
@@ -425,7 +379,7 @@ int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *c
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "counter list");
+			ret = sqlx_fail(d->db, "sensordb", "counter list");
 			break;
 		}
 		ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
@@ -433,7 +387,7 @@ int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *c
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -445,8 +399,8 @@ int sensordb_journal_applied(struct sensordb *d, int64_t *id)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	else
-		ret = fail(d, "journal applied");
-	finish(st);
+		ret = sqlx_fail(d->db, "sensordb", "journal applied");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -455,5 +409,5 @@ int sensordb_journal_set_applied(struct sensordb *d, int64_t id)
 	sqlite3_stmt *st = d->st[S_JOURNAL_SET];
 
 	sqlite3_bind_int64(st, 1, id);
-	return run(d, st, "journal set", false);
+	return sqlx_step_done(st, "sensordb", false);
 }

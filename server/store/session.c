@@ -39,12 +39,6 @@ struct sessions {
 	sqlite3_stmt *st[N_STMTS];
 };
 
-static int fail(struct sessions *s, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(s->db));
-	return -EIO;
-}
-
 int session_open(struct store *store, struct sessions **out)
 {
 	struct sessions *s = calloc(1, sizeof(*s));
@@ -83,12 +77,6 @@ int session_random(char *out, size_t n)
 	return 0;
 }
 
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 int session_create(struct sessions *s, int64_t user_id, int64_t now_ms, char *token,
 		   char *csrf)
 {
@@ -106,8 +94,8 @@ int session_create(struct sessions *s, int64_t user_id, int64_t now_ms, char *to
 	sqlite3_bind_int64(st, 4, now_ms);
 	sqlite3_bind_int64(st, 5, now_ms + SESSION_TTL_MS);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "create session");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "create session");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -131,9 +119,9 @@ int session_find(struct sessions *s, const char *token, int64_t now_ms, int64_t 
 	} else if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 	} else {
-		ret = fail(s, "find session");
+		ret = sqlx_fail(s->db, "store", "find session");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -147,8 +135,8 @@ int session_delete(struct sessions *s, const char *token)
 		return 0;
 	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "delete session");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "delete session");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -159,8 +147,8 @@ int session_purge(struct sessions *s, int64_t now_ms)
 
 	sqlite3_bind_int64(st, 1, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "purge sessions");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "purge sessions");
+	sqlx_finish(st);
 	return ret;
 }
 

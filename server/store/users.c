@@ -45,12 +45,6 @@ struct users {
 	sqlite3_stmt *st[N_STMTS];
 };
 
-static int fail(struct users *u, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(u->db));
-	return -EIO;
-}
-
 int users_open(struct store *store, struct users **out)
 {
 	struct users *u = calloc(1, sizeof(*u));
@@ -145,27 +139,6 @@ bool users_check_password(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, n) == 0;
 }
 
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static int step_done(struct users *u, sqlite3_stmt *st, const char *what, bool need_change)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		ret = -EEXIST;
-	else if (rc != SQLITE_DONE)
-		ret = fail(u, what);
-	else if (need_change && sqlite3_changes(u->db) == 0)
-		ret = -ENOENT;
-	finish(st);
-	return ret;
-}
-
 int users_add(struct users *u, const char *name, enum token_role role, const char *blocks,
 	      const char *hash, int64_t now_ms)
 {
@@ -176,7 +149,7 @@ int users_add(struct users *u, const char *name, enum token_role role, const cha
 	sqlite3_bind_text(st, 3, blocks, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
-	return step_done(u, st, "add user", false);
+	return sqlx_step_done(st, "store", false);
 }
 
 int users_set_password(struct users *u, const char *name, const char *hash)
@@ -185,7 +158,7 @@ int users_set_password(struct users *u, const char *name, const char *hash)
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	return step_done(u, st, "set password", true);
+	return sqlx_step_done(st, "store", true);
 }
 
 int users_remove(struct users *u, const char *name)
@@ -193,7 +166,7 @@ int users_remove(struct users *u, const char *name)
 	sqlite3_stmt *st = u->st[REMOVE];
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return step_done(u, st, "remove user", true);
+	return sqlx_step_done(st, "store", true);
 }
 
 static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
@@ -211,7 +184,7 @@ static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		ret = fail(u, "find user");
+		ret = sqlx_fail(u->db, "store", "find user");
 		goto out;
 	}
 	out->id = sqlite3_column_int64(st, 0);
@@ -227,7 +200,7 @@ static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
 	if (hash != NULL)
 		snprintf(hash, USERS_HASH_MAX, "%s", h != NULL ? h : "");
 out:
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -273,7 +246,7 @@ int users_audit(struct users *u, const char *actor, const char *action, const ch
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
-	return step_done(u, st, "audit", false);
+	return sqlx_step_done(st, "store", false);
 }
 
 int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx)
@@ -288,7 +261,7 @@ int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(u, "list audit");
+			ret = sqlx_fail(u->db, "store", "list audit");
 			break;
 		}
 		ret = fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -298,6 +271,6 @@ int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
