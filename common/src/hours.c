@@ -116,16 +116,6 @@ static int weekday(int64_t day)
 	return (int)(day + 3 - floor_div(day + 3, 7) * 7);
 }
 
-static bool valid_date(int y, int m, int d)
-{
-	int y2, m2, d2;
-
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	sbtime_civil_from_days(sbtime_days_from_civil(y, m, d), &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d;
-}
-
 /* ---- The weekly spec ---- */
 
 struct lexer {
@@ -587,7 +577,7 @@ static bool holiday_on(const struct hours_policy *p, int64_t day, const char **n
 bool hours_is_bank_holiday(const struct hours_policy *p, int year, int month, int day,
 			   const char **name)
 {
-	if (!valid_date(year, month, day))
+	if (!sbdate_valid((struct sbdate){year, month, day}))
 		return false;
 	return holiday_on(p, sbtime_days_from_civil(year, month, day), name);
 }
@@ -783,7 +773,7 @@ int hours_set_exceptions(struct hours_policy *p, const struct hours_exception *e
 	if (n > HOURS_MAX_EXCEPTIONS || (n > 0 && e == NULL))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (!valid_date(e[i].year, e[i].month, e[i].day))
+		if (!sbdate_valid((struct sbdate){e[i].year, e[i].month, e[i].day}))
 			return -EINVAL;
 		if (!e[i].closed &&
 		    (e[i].from_min < 0 || e[i].from_min >= e[i].to_min || e[i].to_min > 24 * 60))
@@ -935,7 +925,7 @@ size_t hours_spans_for_date(const struct hours_policy *p, int year, int month, i
 	const struct day_ent *ent;
 	size_t n;
 
-	if (!valid_date(year, month, day))
+	if (!sbdate_valid((struct sbdate){year, month, day}))
 		return 0;
 	ent = day_spans(p, sbtime_days_from_civil(year, month, day));
 	n = ent->n < max ? ent->n : max;

@@ -21,7 +21,7 @@ bool sbdate_valid(struct sbdate d)
 {
 	int y2, m2, d2;
 
-	if (d.year < 1970 || d.year > 9998 || d.month < 1 || d.month > 12 || d.day < 1 ||
+	if (d.year < 1970 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 ||
 	    d.day > 31)
 		return false;
 	sbtime_civil_from_days(sbtime_days_from_civil(d.year, d.month, d.day), &y2, &m2, &d2);

@@ -11,7 +11,7 @@
  * local midnight (or HH:MM) of date D" and "the local date of instant T", right
  * on days of 23 or 25 hours. Not for: parsing or formatting wire times
  * (sbtime.h), or the hours-of-work policy (hours.h, which uses this).
- * Dates are proleptic Gregorian, years 1970..9998; instants are ms since the epoch.
+ * Dates are proleptic Gregorian, years 1970..9999; instants are ms since the epoch.
  */
 #ifndef SITEBOARD_SBDATE_H
 #define SITEBOARD_SBDATE_H
@@ -24,10 +24,10 @@ struct sbdate {
 	int year, month, day;
 };
 
-/* true if d is a real calendar date in 1970..9998 (2026-02-31 is not). */
+/* true if d is a real calendar date in 1970..9999 (2026-02-31 is not). */
 bool sbdate_valid(struct sbdate d);
 
-/* Parse exactly "YYYY-MM-DD" (a real date, 1970..9998). @retval 0, -EINVAL */
+/* Parse exactly "YYYY-MM-DD" (a real date, 1970..9999). @retval 0, -EINVAL */
 int sbdate_parse(const char *s, struct sbdate *out);
 
 /* Day of week of a valid date: 0 = Monday .. 6 = Sunday. */
