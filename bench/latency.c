@@ -26,6 +26,7 @@
 #include <jansson.h>
 #include <mosquitto.h>
 
+#include <siteboard/parse.h>
 #include <siteboard/sbtime.h>
 #include <siteboard/topic.h>
 
@@ -93,14 +94,11 @@ static void usage(FILE *f)
 
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
-	char *end = NULL;
-	long v;
+	int64_t v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if (parse_int64(s, lo, hi, &v) < 0)
 		return -EINVAL;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <mosquitto.h>
 
 #include "siteboard/event.h"
+#include "siteboard/parse.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 
@@ -49,14 +50,11 @@ static void usage(FILE *f)
 
 static bool parse_long(const char *s, long min, long max, long *out)
 {
-	char *end = NULL;
-	long v;
+	int64_t v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+	if (parse_int64(s, min, max, &v) < 0)
 		return false;
-	*out = v;
+	*out = (long)v;
 	return true;
 }
 

@@ -8,11 +8,14 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "siteboard/parse.h"
 
 #define CONFIG_MAX_KEYS 128
 
@@ -42,12 +45,10 @@ static int set_value(const struct config_key *k, const char *value, char *msg, s
 		return 0;
 	}
 	case CONFIG_INT: {
-		long v;
+		int64_t v = 0;
 
-		errno = 0;
-		v = strtol(value, &end, 10);
-		if (errno != 0 || end == value || *end != '\0' ||
-		    (ranged && ((double)v < k->min || (double)v > k->max))) {
+		if (parse_int64(value, ranged ? (int64_t)k->min : LONG_MIN,
+				ranged ? (int64_t)k->max : LONG_MAX, &v) < 0) {
 			if (ranged)
 				snprintf(msg, msg_len, "'%s' in [%s] must be a whole number from %.0f to %.0f, not '%s'",
 					 k->name, k->section, k->min, k->max, value);
@@ -56,7 +57,7 @@ static int set_value(const struct config_key *k, const char *value, char *msg, s
 					 k->name, k->section, value);
 			return -EINVAL;
 		}
-		*(long *)k->dest = v;
+		*(long *)k->dest = (long)v;
 		return 0;
 	}
 	case CONFIG_DOUBLE: {
@@ -186,8 +187,7 @@ int config_split_hostport(const char *s, char **host, int *port)
 	const char *colon;
 	const char *h;
 	size_t hlen;
-	char *end = NULL;
-	long p;
+	int p = 0;
 
 	if (s == NULL)
 		return -EINVAL;
@@ -208,13 +208,11 @@ int config_split_hostport(const char *s, char **host, int *port)
 	}
 	if (hlen == 0)
 		return -EINVAL;
-	errno = 0;
-	p = strtol(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || *end != '\0' || p < 1 || p > 65535)
+	if (parse_int(colon + 1, 1, 65535, &p) < 0)
 		return -EINVAL;
 	*host = strndup(h, hlen);
 	if (*host == NULL)
 		return -ENOMEM;
-	*port = (int)p;
+	*port = p;
 	return 0;
 }

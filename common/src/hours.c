@@ -3,8 +3,8 @@
  * The hours-of-work policy: the weekly-spec parser, England and Wales bank
  * holidays (rules plus GOV.UK's bank-holidays.json), agreed exceptions, and
  * local dates turned into UTC spans through the system tz database
- * (localtime_r's tm_gmtoff; never mktime, whose handling of the clock-change
- * gap and overlap is unspecified). Queries go through a small thread-local
+ * (sbdate.h: localtime_r's tm_gmtoff; never mktime, whose handling of the
+ * clock-change gap and overlap is unspecified). Queries go through a small thread-local
  * cache of per-date spans, so a policy stays read-only after set-up and a hot
  * hours_permitted costs no tz look-up. Not for display: the board formats
  * hours itself.
@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 
 #define MAX_SPEC_LEN 1024
@@ -113,16 +114,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 static int weekday(int64_t day)
 {
 	return (int)(day + 3 - floor_div(day + 3, 7) * 7);
-}
-
-static bool valid_date(int y, int m, int d)
-{
-	int y2, m2, d2;
-
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	sbtime_civil_from_days(sbtime_days_from_civil(y, m, d), &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d;
 }
 
 /* ---- The weekly spec ---- */
@@ -586,7 +577,7 @@ static bool holiday_on(const struct hours_policy *p, int64_t day, const char **n
 bool hours_is_bank_holiday(const struct hours_policy *p, int year, int month, int day,
 			   const char **name)
 {
-	if (!valid_date(year, month, day))
+	if (!sbdate_valid((struct sbdate){year, month, day}))
 		return false;
 	return holiday_on(p, sbtime_days_from_civil(year, month, day), name);
 }
@@ -782,7 +773,7 @@ int hours_set_exceptions(struct hours_policy *p, const struct hours_exception *e
 	if (n > HOURS_MAX_EXCEPTIONS || (n > 0 && e == NULL))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (!valid_date(e[i].year, e[i].month, e[i].day))
+		if (!sbdate_valid((struct sbdate){e[i].year, e[i].month, e[i].day}))
 			return -EINVAL;
 		if (!e[i].closed &&
 		    (e[i].from_min < 0 || e[i].from_min >= e[i].to_min || e[i].to_min > 24 * 60))
@@ -850,59 +841,9 @@ static size_t minspans_for_day(const struct hours_policy *p, int64_t day,
 
 /* ---- Local time ---- */
 
-/* UTC offset in seconds at instant t (seconds); false if t is out of range. */
-static bool utc_offset(int64_t t, long *off)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (localtime_r(&tt, &tm) == NULL)
-		return false;
-	*off = tm.tm_gmtoff;
-	return true;
-}
-
-/*
- * The instant (seconds) of local wall time L (seconds of a day count, as if
- * UTC). Assumes at most one offset change within a day either side, true of
- * every zone in use. A time in a gap maps to the end of the gap; a time that
- * occurs twice maps to its first occurrence.
- */
-static int64_t local_to_utc(int64_t L)
-{
-	long o1 = 0, o2 = 0, c;
-	bool v1, v2;
-	int64_t lo, hi;
-
-	if (!utc_offset(L - 86400, &o1) || !utc_offset(L + 86400, &o2))
-		return L;
-	v1 = utc_offset(L - o1, &c) && c == o1;
-	if (o1 == o2 && v1)
-		return L - o1;
-	v2 = utc_offset(L - o2, &c) && c == o2;
-	if (v1 && v2)
-		return L - (o1 > o2 ? o1 : o2);
-	if (v1)
-		return L - o1;
-	if (v2)
-		return L - o2;
-	/* In the gap: find the first instant with the later offset. */
-	lo = L - (o1 > o2 ? o1 : o2);
-	hi = L - (o1 < o2 ? o1 : o2);
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-
-		if (utc_offset(mid, &c) && c == o2)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	return hi;
-}
-
 static int64_t local_ms(int64_t day, int min)
 {
-	return local_to_utc(day * 86400 + (int64_t)min * 60) * 1000;
+	return sbdate_local_to_utc_s(day * 86400 + (int64_t)min * 60) * 1000;
 }
 
 static void fill_day(const struct hours_policy *p, int64_t day, struct day_ent *ent)
@@ -956,15 +897,11 @@ static const struct day_ent *day_spans(const struct hours_policy *p, int64_t day
 /* The local date of instant t_ms, or false if out of range. */
 static bool local_day(int64_t t_ms, int64_t *day)
 {
-	time_t tt;
-	struct tm tm;
+	struct sbdate d;
 
-	if (t_ms < MIN_MS || t_ms > MAX_MS)
+	if (t_ms < MIN_MS || t_ms > MAX_MS || sbdate_local_date(t_ms, &d) < 0)
 		return false;
-	tt = (time_t)floor_div(t_ms, 1000);
-	if (localtime_r(&tt, &tm) == NULL)
-		return false;
-	*day = sbtime_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	*day = sbtime_days_from_civil(d.year, d.month, d.day);
 	return true;
 }
 
@@ -988,7 +925,7 @@ size_t hours_spans_for_date(const struct hours_policy *p, int year, int month, i
 	const struct day_ent *ent;
 	size_t n;
 
-	if (!valid_date(year, month, day))
+	if (!sbdate_valid((struct sbdate){year, month, day}))
 		return 0;
 	ent = day_spans(p, sbtime_days_from_civil(year, month, day));
 	n = ent->n < max ? ent->n : max;

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "siteboard/parse.h"
+
 int sdnotify_send(const char *state)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
@@ -51,20 +53,15 @@ int64_t sdnotify_watchdog_ms(void)
 {
 	const char *usec = getenv("WATCHDOG_USEC");
 	const char *pid = getenv("WATCHDOG_PID");
-	char *end = NULL;
-	long long v;
+	int64_t v = 0;
 
 	if (usec == NULL || usec[0] == '\0')
 		return 0;
 	if (pid != NULL && pid[0] != '\0') {
-		errno = 0;
-		v = strtoll(pid, &end, 10);
-		if (errno != 0 || *end != '\0' || v != (long long)getpid())
+		if (parse_int64(pid, INT64_MIN, INT64_MAX, &v) < 0 || v != (int64_t)getpid())
 			return 0;
 	}
-	errno = 0;
-	v = strtoll(usec, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
+	if (parse_int64(usec, 1, INT64_MAX, &v) < 0)
 		return 0;
 	return v / 2000 > 0 ? v / 2000 : 1;
 }

@@ -12,9 +12,11 @@
 
 #include <sqlite3.h>
 
+#include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/utf8.h"
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY_MS (INT64_C(86400) * 1000)
@@ -77,45 +79,33 @@ enum stmt {
 	" (SELECT COUNT(*) FROM complaint_responses r WHERE r.complaint = c.id)"
 
 static const char *const sql[N_STMTS] = {
-	"SELECT COALESCE(MAX(num), 0) + 1 FROM complaints WHERE year = ?1",
-	"INSERT INTO complaints (ref, year, num, block, block_name, address, category,"
-	" description, name, flat, phone, email, contact_pref, received_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	"SELECT " COLS " FROM complaints c WHERE c.id = ?1",
-	"SELECT " COLS " FROM complaints c WHERE (?1 IS NULL OR c.status = ?1)"
-	" AND (?2 IS NULL OR c.block = ?2) AND c.received_at >= ?3 AND c.received_at < ?4"
-	" ORDER BY c.received_at DESC, c.id DESC LIMIT ?5",
-	"SELECT id, at, by_user, channel, text FROM complaint_responses WHERE complaint = ?1"
-	" ORDER BY at, id",
-	"INSERT INTO complaint_responses (complaint, at, by_user, channel, text)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)",
-	"UPDATE complaints SET status = ?2,"
-	" closed_at = CASE WHEN ?2 = 'closed' THEN COALESCE(closed_at, ?3) ELSE NULL END"
-	" WHERE id = ?1",
-	"UPDATE complaints SET name = NULL, flat = NULL, phone = NULL, email = NULL,"
-	" anonymised_at = ?1 WHERE status = 'closed' AND closed_at <= ?2"
-	" AND anonymised_at IS NULL",
-	"BEGIN IMMEDIATE",
-	"COMMIT",
-	"ROLLBACK",
+	[NEXT_NUM] = "SELECT COALESCE(MAX(num), 0) + 1 FROM complaints WHERE year = ?1",
+	[INSERT] = "INSERT INTO complaints (ref, year, num, block, block_name, address, category,"
+	           " description, name, flat, phone, email, contact_pref, received_at)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[GET] = "SELECT " COLS " FROM complaints c WHERE c.id = ?1",
+	[LIST] = "SELECT " COLS " FROM complaints c WHERE (?1 IS NULL OR c.status = ?1)"
+	         " AND (?2 IS NULL OR c.block = ?2) AND c.received_at >= ?3 AND c.received_at < ?4"
+	         " ORDER BY c.received_at DESC, c.id DESC LIMIT ?5",
+	[RESP_LIST] = "SELECT id, at, by_user, channel, text FROM complaint_responses WHERE complaint = ?1"
+	              " ORDER BY at, id",
+	[RESP_ADD] = "INSERT INTO complaint_responses (complaint, at, by_user, channel, text)"
+	             " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SET_STATUS] = "UPDATE complaints SET status = ?2,"
+	               " closed_at = CASE WHEN ?2 = 'closed' THEN COALESCE(closed_at, ?3) ELSE NULL END"
+	               " WHERE id = ?1",
+	[PURGE] = "UPDATE complaints SET name = NULL, flat = NULL, phone = NULL, email = NULL,"
+	          " anonymised_at = ?1 WHERE status = 'closed' AND closed_at <= ?2"
+	          " AND anonymised_at IS NULL",
+	[BEGIN] = "BEGIN IMMEDIATE",
+	[COMMIT] = "COMMIT",
+	[ROLLBACK] = "ROLLBACK",
 };
 
 struct complaints {
 	sqlite3 *db;
 	sqlite3_stmt *st[N_STMTS];
 };
-
-static int fail(struct complaints *c, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(c->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
 
 const char *complaint_label(const struct complaint_choice *t, size_t n, const char *value)
 {
@@ -213,22 +203,11 @@ int complaints_check(const struct complaint_in *in, const char **field, char *ms
 
 int complaints_parse_day(const char *s, int64_t *ms)
 {
-	int y = 0, m = 0, d = 0;
-	struct tm tm;
-	time_t t;
+	struct sbdate d;
 
-	if (s == NULL || strlen(s) != 10 || sbtime_parse_date(s, &y, &m, &d) < 0)
+	if (sbdate_parse(s, &d) < 0)
 		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -EINVAL;
-	*ms = (int64_t)t * 1000;
-	return 0;
+	return sbdate_local_midnight_ms(d, ms);
 }
 
 int complaints_ref_format(char *buf, size_t n, int year, int64_t number)
@@ -247,13 +226,10 @@ int complaints_open(struct store *store, struct complaints **out)
 	if (c == NULL)
 		return -ENOMEM;
 	c->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(c->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(c, sql[i]);
-			complaints_close(c);
-			return ret;
-		}
+	ret = sqlx_prepare_all(c->db, sql, N_STMTS, c->st, "store");
+	if (ret < 0) {
+		complaints_close(c);
+		return ret;
 	}
 	*out = c;
 	return 0;
@@ -263,25 +239,16 @@ void complaints_close(struct complaints *c)
 {
 	if (c == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(c->st[i]);
+	sqlx_finalize_all(c->st, N_STMTS);
 	free(c);
 }
 
 static int exec(struct complaints *c, enum stmt which)
 {
-	int ret = sqlite3_step(c->st[which]) == SQLITE_DONE ? 0 : fail(c, sql[which]);
+	int ret = sqlite3_step(c->st[which]) == SQLITE_DONE ? 0 : sqlx_fail(c->db, "store", sql[which]);
 
-	finish(c->st[which]);
+	sqlx_finish(c->st[which]);
 	return ret;
-}
-
-static void bind_opt(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (empty(s))
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
 }
 
 int complaints_add(struct complaints *c, const struct complaint_in *in, const char *block,
@@ -306,34 +273,34 @@ int complaints_add(struct complaints *c, const struct complaint_in *in, const ch
 	st = c->st[NEXT_NUM];
 	sqlite3_bind_int(st, 1, year);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = fail(c, "next complaint number");
-		finish(st);
+		ret = sqlx_fail(c->db, "store", "next complaint number");
+		sqlx_finish(st);
 		goto rollback;
 	}
 	num = sqlite3_column_int64(st, 0);
-	finish(st);
+	sqlx_finish(st);
 	complaints_ref_format(ref, COMPLAINT_REF_MAX, year, num);
 	st = c->st[INSERT];
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, year);
 	sqlite3_bind_int64(st, 3, num);
 	sqlite3_bind_text(st, 4, block, -1, SQLITE_STATIC);
-	bind_opt(st, 5, block_name);
-	bind_opt(st, 6, address);
+	sqlx_bind_text_or_null(st, 5, block_name);
+	sqlx_bind_text_or_null(st, 6, address);
 	sqlite3_bind_text(st, 7, in->category, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, in->description, -1, SQLITE_STATIC);
-	bind_opt(st, 9, in->name);
-	bind_opt(st, 10, in->flat);
-	bind_opt(st, 11, in->phone);
-	bind_opt(st, 12, in->email);
-	bind_opt(st, 13, in->contact_pref);
+	sqlx_bind_text_or_null(st, 9, in->name);
+	sqlx_bind_text_or_null(st, 10, in->flat);
+	sqlx_bind_text_or_null(st, 11, in->phone);
+	sqlx_bind_text_or_null(st, 12, in->email);
+	sqlx_bind_text_or_null(st, 13, in->contact_pref);
 	sqlite3_bind_int64(st, 14, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = fail(c, "insert complaint");
-		finish(st);
+		ret = sqlx_fail(c->db, "store", "insert complaint");
+		sqlx_finish(st);
 		goto rollback;
 	}
-	finish(st);
+	sqlx_finish(st);
 	*id = sqlite3_last_insert_rowid(c->db);
 	if (exec(c, COMMIT) < 0) {
 		ret = -EIO;
@@ -421,8 +388,8 @@ int complaints_get(struct complaints *c, int64_t id, struct complaint *out)
 	else if (rc == SQLITE_DONE)
 		ret = -ENOENT;
 	else
-		ret = fail(c, "get complaint");
-	finish(st);
+		ret = sqlx_fail(c->db, "store", "get complaint");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -434,8 +401,8 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 	int ret = 0;
 	int rc;
 
-	bind_opt(st, 1, f->status);
-	bind_opt(st, 2, f->block);
+	sqlx_bind_text_or_null(st, 1, f->status);
+	sqlx_bind_text_or_null(st, 2, f->block);
 	sqlite3_bind_int64(st, 3, f->from_ms);
 	sqlite3_bind_int64(st, 4, f->to_ms > 0 ? f->to_ms : INT64_MAX);
 	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
@@ -444,7 +411,7 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(c, "list complaints");
+			ret = sqlx_fail(c->db, "store", "list complaints");
 			break;
 		}
 		ret = read_row(st, &cp);
@@ -455,7 +422,7 @@ int complaints_foreach(struct complaints *c, const struct complaints_filter *f,
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -472,7 +439,7 @@ int complaints_responses(struct complaints *c, int64_t id, complaints_response_f
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(c, "list responses");
+			ret = sqlx_fail(c->db, "store", "list responses");
 			break;
 		}
 		r.id = sqlite3_column_int64(st, 0);
@@ -484,7 +451,7 @@ int complaints_responses(struct complaints *c, int64_t id, complaints_response_f
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -498,16 +465,16 @@ int complaints_respond(struct complaints *c, int64_t id, const char *by, const c
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
-	bind_opt(st, 4, channel);
+	sqlx_bind_text_or_null(st, 4, channel);
 	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		ret = -ENOENT;
 	else if (rc != SQLITE_DONE)
-		ret = fail(c, "add response");
+		ret = sqlx_fail(c->db, "store", "add response");
 	else if (response_id != NULL)
 		*response_id = sqlite3_last_insert_rowid(c->db);
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -520,10 +487,10 @@ int complaints_set_status(struct complaints *c, int64_t id, const char *status, 
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(c, "set complaint status");
+		ret = sqlx_fail(c->db, "store", "set complaint status");
 	else if (sqlite3_changes(c->db) == 0)
 		ret = -ENOENT;
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -536,9 +503,9 @@ int complaints_purge(struct complaints *c, long retention_days, int64_t now_ms, 
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, now_ms - (int64_t)retention_days * DAY_MS);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(c, "purge complaints");
+		ret = sqlx_fail(c->db, "store", "purge complaints");
 	else
 		*n = sqlite3_changes(c->db);
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }

@@ -12,18 +12,19 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 static const char *const kind_names[] = {"server", "kiosk", "sensor", "sensord", "bridge"};
 
 enum { ST_ADD, ST_REMOVE, ST_LIST, ST_N };
 
 static const char *const sql[ST_N] = {
-	"INSERT INTO devices (id, kind, block, sensors, prefix, username, pwhash, created_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	"DELETE FROM devices WHERE id = ?",
-	"SELECT id, kind, block, sensors, prefix, username, pwhash, created_at FROM devices"
-	" ORDER BY CASE kind WHEN 'server' THEN 0 WHEN 'kiosk' THEN 1 WHEN 'sensor' THEN 2"
-	" WHEN 'sensord' THEN 3 ELSE 4 END, id",
+	[ST_ADD] = "INSERT INTO devices (id, kind, block, sensors, prefix, username, pwhash, created_at)"
+	           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_REMOVE] = "DELETE FROM devices WHERE id = ?",
+	[ST_LIST] = "SELECT id, kind, block, sensors, prefix, username, pwhash, created_at FROM devices"
+	            " ORDER BY CASE kind WHEN 'server' THEN 0 WHEN 'kiosk' THEN 1 WHEN 'sensor' THEN 2"
+	            " WHEN 'sensord' THEN 3 ELSE 4 END, id",
 };
 
 struct devices {
@@ -58,12 +59,8 @@ int devices_open(struct store *st, struct devices **out)
 		goto fail;
 	d->db = store_sqlite(st);
 	ret = -EIO;
-	for (int i = 0; i < ST_N; i++) {
-		if (sqlite3_prepare_v2(d->db, sql[i], -1, &d->st[i], NULL) != SQLITE_OK) {
-			log_error("devices: prepare: %s", sqlite3_errmsg(d->db));
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(d->db, sql, ST_N, d->st, "devices") < 0)
+		goto fail;
 	*out = d;
 	return 0;
 fail:
@@ -75,17 +72,8 @@ void devices_close(struct devices *d)
 {
 	if (d == NULL)
 		return;
-	for (int i = 0; i < ST_N; i++)
-		sqlite3_finalize(d->st[i]);
+	sqlx_finalize_all(d->st, ST_N);
 	free(d);
-}
-
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v[0] == '\0')
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
 int devices_add(struct devices *d, const struct device *dev)
@@ -95,7 +83,7 @@ int devices_add(struct devices *d, const struct device *dev)
 
 	sqlite3_bind_text(s, 1, dev->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, devices_kind_name(dev->kind), -1, SQLITE_STATIC);
-	bind_opt(s, 3, dev->block);
+	sqlx_bind_text_or_null(s, 3, dev->block);
 	sqlite3_bind_text(s, 4, dev->sensors, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, dev->prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, dev->username, -1, SQLITE_STATIC);

@@ -16,6 +16,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "siteboard/sqlx.h"
 
 #define LOG_EVERY_MS 10000 /* at most one "bad status" line per this, with a count */
 
@@ -27,19 +28,19 @@ enum stmt {
 };
 
 static const char *const sql[S_N] = {
-	"INSERT INTO kiosks (block, id, state, version, board_version, shown_at, display,"
-	" last_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	" ON CONFLICT (block, id) DO UPDATE SET state = excluded.state,"
-	" version = COALESCE(excluded.version, version),"
-	" board_version = COALESCE(excluded.board_version, board_version),"
-	" shown_at = COALESCE(excluded.shown_at, shown_at),"
-	" display = COALESCE(excluded.display, display),"
-	" last_seen = CASE WHEN ?10 THEN COALESCE(last_seen, excluded.last_seen)"
-	"  ELSE excluded.last_seen END,"
-	" updated_at = excluded.updated_at",
-	"DELETE FROM kiosks WHERE block = ?1 AND id = ?2",
-	"SELECT block, id, state, version, board_version, shown_at, display, last_seen,"
-	" updated_at FROM kiosks ORDER BY block, id",
+	[S_UPSERT] = "INSERT INTO kiosks (block, id, state, version, board_version, shown_at, display,"
+	             " last_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	             " ON CONFLICT (block, id) DO UPDATE SET state = excluded.state,"
+	             " version = COALESCE(excluded.version, version),"
+	             " board_version = COALESCE(excluded.board_version, board_version),"
+	             " shown_at = COALESCE(excluded.shown_at, shown_at),"
+	             " display = COALESCE(excluded.display, display),"
+	             " last_seen = CASE WHEN ?10 THEN COALESCE(last_seen, excluded.last_seen)"
+	             "  ELSE excluded.last_seen END,"
+	             " updated_at = excluded.updated_at",
+	[S_DELETE] = "DELETE FROM kiosks WHERE block = ?1 AND id = ?2",
+	[S_LIST] = "SELECT block, id, state, version, board_version, shown_at, display, last_seen,"
+	           " updated_at FROM kiosks ORDER BY block, id",
 };
 
 struct kiosks {
@@ -50,12 +51,6 @@ struct kiosks {
 	int64_t last_log_ms;    /* MQTT thread only */
 	long suppressed;
 };
-
-static int db_fail(struct kiosks *k, const char *what)
-{
-	log_error("kiosks: %s: %s", what, sqlite3_errmsg(store_sqlite(k->store)));
-	return -EIO;
-}
 
 int kiosks_open(struct store *store, const char *site_id, struct kiosks **out)
 {
@@ -71,13 +66,8 @@ int kiosks_open(struct store *store, const char *site_id, struct kiosks **out)
 	k->store = store;
 	snprintf(k->site, sizeof(k->site), "%s", site_id);
 	snprintf(k->prefix, sizeof(k->prefix), "siteboard/%s/", site_id);
-	for (int i = 0; i < S_N; i++) {
-		if (sqlite3_prepare_v2(store_sqlite(store), sql[i], -1, &k->st[i], NULL) !=
-		    SQLITE_OK) {
-			db_fail(k, "prepare");
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(store_sqlite(store), sql, S_N, k->st, "kiosks") < 0)
+		goto fail;
 	*out = k;
 	return 0;
 fail:
@@ -89,8 +79,7 @@ void kiosks_close(struct kiosks *k)
 {
 	if (k == NULL)
 		return;
-	for (int i = 0; i < S_N; i++)
-		sqlite3_finalize(k->st[i]);
+	sqlx_finalize_all(k->st, S_N);
 	free(k);
 }
 
@@ -200,29 +189,12 @@ out:
 	return ret;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || s[0] == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 static void bind_ms_or_null(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v <= 0)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_int64(st, i, v);
-}
-
-static int step_done(struct kiosks *k, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(k, what);
 }
 
 int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_t len,
@@ -236,7 +208,7 @@ int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_
 		st = k->st[S_DELETE];
 		sqlite3_bind_text(st, 1, s.block, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, s.id, -1, SQLITE_TRANSIENT);
-		return step_done(k, st, "forget");
+		return sqlx_step_done(st, "kiosks", false);
 	}
 	if (ret < 0)
 		return ret;
@@ -244,18 +216,18 @@ int kiosks_store(struct kiosks *k, const char *topic, const void *payload, size_
 	sqlite3_bind_text(st, 1, s.block, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, s.id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, s.online ? "online" : "offline", -1, SQLITE_STATIC);
-	bind_text_or_null(st, 4, s.version);
+	sqlx_bind_text_or_null(st, 4, s.version);
 	if (s.board_version >= 0)
 		sqlite3_bind_int64(st, 5, s.board_version);
 	else
 		sqlite3_bind_null(st, 5);
 	bind_ms_or_null(st, 6, s.shown_at_ms);
-	bind_text_or_null(st, 7, s.display);
+	sqlx_bind_text_or_null(st, 7, s.display);
 	/* a retained replay says nothing about now: at best the kiosk was there at shown_at */
 	bind_ms_or_null(st, 8, retained ? (s.shown_at_ms <= now_ms ? s.shown_at_ms : 0) : now_ms);
 	sqlite3_bind_int64(st, 9, now_ms);
 	sqlite3_bind_int(st, 10, retained ? 1 : 0);
-	return step_done(k, st, "store");
+	return sqlx_step_done(st, "kiosks", false);
 }
 
 void kiosks_message(void *ctx, const char *topic, const void *payload, size_t len,
@@ -315,7 +287,7 @@ int kiosks_foreach(struct kiosks *k, kiosks_fn fn, void *ctx)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(k, "list");
+		ret = sqlx_fail(store_sqlite(k->store), "kiosks", "list");
 	sqlite3_reset(st);
 	return ret;
 }

@@ -17,6 +17,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
+#include "siteboard/sqlx.h"
 
 #define MAX_EXCEPTIONS HOURS_MAX_EXCEPTIONS
 #define BOARD_DAYS 14
@@ -30,14 +31,14 @@ enum hs_stmt {
 };
 
 static const char *const hs_sql[HS_N_STMTS] = {
-	"INSERT INTO hours_exceptions (date, closed, from_min, to_min, reason, agreed_by,"
-	" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	"DELETE FROM hours_exceptions WHERE id = ?1",
-	"SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
-	" FROM hours_exceptions WHERE id = ?1",
-	"SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
-	" FROM hours_exceptions WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2)"
-	" ORDER BY date",
+	[HS_INSERT] = "INSERT INTO hours_exceptions (date, closed, from_min, to_min, reason, agreed_by,"
+	              " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[HS_DELETE] = "DELETE FROM hours_exceptions WHERE id = ?1",
+	[HS_GET] = "SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
+	           " FROM hours_exceptions WHERE id = ?1",
+	[HS_LIST] = "SELECT id, date, closed, from_min, to_min, reason, agreed_by, created_at"
+	            " FROM hours_exceptions WHERE (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2)"
+	            " ORDER BY date",
 };
 
 struct sitehours {
@@ -48,18 +49,6 @@ struct sitehours {
 	char *bank_holidays;
 	struct hours_policy *policy;
 };
-
-static int db_fail(struct sitehours *h, const char *what)
-{
-	log_error("sitehours: %s: %s", what, sqlite3_errmsg(h->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
 
 static void read_row(sqlite3_stmt *st, struct sitehours_exception *e)
 {
@@ -93,7 +82,7 @@ int sitehours_foreach(struct sitehours *h, const char *from_date, const char *to
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = db_fail(h, "list exceptions");
+			ret = sqlx_fail(h->db, "sitehours", "list exceptions");
 			break;
 		}
 		read_row(st, &e);
@@ -101,7 +90,7 @@ int sitehours_foreach(struct sitehours *h, const char *from_date, const char *to
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -118,9 +107,9 @@ int sitehours_get(struct sitehours *h, int64_t id, sitehours_fn fn, void *ctx)
 		read_row(st, &e);
 		ret = fn(ctx, &e);
 	} else {
-		ret = rc == SQLITE_DONE ? -ENOENT : db_fail(h, "get exception");
+		ret = rc == SQLITE_DONE ? -ENOENT : sqlx_fail(h->db, "sitehours", "get exception");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -210,13 +199,10 @@ int sitehours_open(struct store *store, const struct sitehours_options *opt,
 		if (h->bank_holidays == NULL)
 			goto out;
 	}
-	for (int i = 0; i < HS_N_STMTS; i++) {
-		if (sqlite3_prepare_v3(h->db, hs_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &h->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = db_fail(h, hs_sql[i]);
-			snprintf(err, err_len, "cannot read the hours exceptions (see log)");
-			goto out;
-		}
+	ret = sqlx_prepare_all(h->db, hs_sql, HS_N_STMTS, h->st, "sitehours");
+	if (ret < 0) {
+		snprintf(err, err_len, "cannot read the hours exceptions (see log)");
+		goto out;
 	}
 	ret = rebuild(h, err, err_len);
 	if (ret < 0)
@@ -232,8 +218,7 @@ void sitehours_close(struct sitehours *h)
 {
 	if (h == NULL)
 		return;
-	for (int i = 0; i < HS_N_STMTS; i++)
-		sqlite3_finalize(h->st[i]);
+	sqlx_finalize_all(h->st, HS_N_STMTS);
 	hours_close(h->policy);
 	free(h->weekly);
 	free(h->bank_holidays);
@@ -265,10 +250,10 @@ int sitehours_add(struct sitehours *h, const struct sitehours_exception *e, int6
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		ret = -EEXIST;
 	else if (rc != SQLITE_DONE)
-		ret = db_fail(h, "add exception");
+		ret = sqlx_fail(h->db, "sitehours", "add exception");
 	else
 		*id = sqlite3_last_insert_rowid(h->db);
-	finish(st);
+	sqlx_finish(st);
 	if (ret == 0)
 		ret = sitehours_reload(h);
 	return ret;
@@ -281,10 +266,10 @@ int sitehours_remove(struct sitehours *h, int64_t id)
 
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = db_fail(h, "remove exception");
+		ret = sqlx_fail(h->db, "sitehours", "remove exception");
 	else if (sqlite3_changes(h->db) == 0)
 		ret = -ENOENT;
-	finish(st);
+	sqlx_finish(st);
 	if (ret == 0)
 		ret = sitehours_reload(h);
 	return ret;

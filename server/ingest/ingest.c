@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "siteboard/hashmap.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
@@ -47,7 +48,6 @@
 #define LOG_WINDOW_MS 10000
 #define LOG_PER_WINDOW 20
 #define RETRY_MS 1000
-#define LIVE_SLOTS_MIN 256
 
 enum item_kind { IT_DOOR = 0, IT_NOISE, IT_STATUS };
 
@@ -96,7 +96,7 @@ struct journal_hdr {
 
 /* One sensor's registry row as this transaction has it (see the file comment). */
 struct live {
-	char id[TOPIC_ID_MAX + 1]; /* "" for a free slot */
+	char id[TOPIC_ID_MAX + 1];
 	bool registered;
 	bool dirty;
 	bool fw_set;
@@ -148,9 +148,7 @@ struct ingest {
 
 	/* the ingest thread's own (or the replay's, before it starts) */
 	struct item *batch;
-	struct live *live;   /* open addressing, n_live slots (a power of two) */
-	size_t n_live;
-	size_t n_live_used;
+	struct hashmap *live; /* sensor id -> struct live, at most one per batch item */
 	struct sensordb_sensor *row; /* scratch for reading one registry row */
 
 	/* rate-limited logging, both threads */
@@ -377,26 +375,15 @@ static void decode(struct ingest *in, const char *topic, const char *payload, si
 
 /* ---- journal ---- */
 
-static uint32_t fnv1a(uint32_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static uint32_t record_sum(const struct journal_hdr *h, const void *topic, const void *payload)
 {
 	struct journal_hdr c = *h;
-	uint32_t s = 2166136261u;
+	uint32_t s = HASHMAP_FNV_OFFSET;
 
 	c.sum = 0;
-	s = fnv1a(s, &c, sizeof(c));
-	s = fnv1a(s, topic, h->topic_len);
-	return fnv1a(s, payload, h->payload_len);
+	s = hashmap_fnv1a(s, &c, sizeof(c));
+	s = hashmap_fnv1a(s, topic, h->topic_len);
+	return hashmap_fnv1a(s, payload, h->payload_len);
 }
 
 /* Append one record (mutex held). 0 or -EIO. */
@@ -447,57 +434,20 @@ static void journal_truncate(struct ingest *in)
 
 /* ---- storing (ingest thread, or replay) ---- */
 
-static size_t id_hash(const char *id)
-{
-	size_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
-
-static struct live *live_slot(struct live *slots, size_t n, const char *id)
-{
-	size_t i = id_hash(id) & (n - 1);
-
-	while (slots[i].id[0] != '\0' && strcmp(slots[i].id, id) != 0)
-		i = (i + 1) & (n - 1);
-	return &slots[i];
-}
-
-static int live_grow(struct ingest *in)
-{
-	size_t n = in->n_live != 0 ? in->n_live * 2 : LIVE_SLOTS_MIN;
-	struct live *slots = calloc(n, sizeof(*slots));
-
-	if (slots == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < in->n_live; i++)
-		if (in->live[i].id[0] != '\0')
-			*live_slot(slots, n, in->live[i].id) = in->live[i];
-	free(in->live);
-	in->live = slots;
-	in->n_live = n;
-	return 0;
-}
-
 /* The sensor's row for this transaction. 0, -ENOENT (not registered), -EIO, -ENOMEM. */
 static int live_get(struct ingest *in, const char *id, struct live **out)
 {
 	struct sensordb_sensor *s = in->row;
-	struct live *l = NULL;
+	struct live *l = hashmap_get(in->live, id);
 	int ret;
 
-	if ((in->n_live_used + 1) * 2 > in->n_live && live_grow(in) < 0)
-		return -ENOMEM;
-	l = live_slot(in->live, in->n_live, id);
-	if (l->id[0] == '\0') {
+	if (l == NULL) {
 		ret = sensordb_sensor_get(in->db, id, s);
 		if (ret < 0 && ret != -ENOENT)
 			return ret;
-		memset(l, 0, sizeof(*l));
+		if (hashmap_put(in->live, id, (void **)&l, NULL) < 0)
+			return -ENOMEM;
 		snprintf(l->id, sizeof(l->id), "%s", id);
-		in->n_live_used++;
 		l->registered = ret == 0;
 		if (l->registered) {
 			snprintf(l->block, sizeof(l->block), "%s", s->block);
@@ -535,10 +485,11 @@ static void live_status(struct live *l, int64_t seen_ms, int online, int battery
 /* Write every changed row, once. 0 or -EIO. */
 static int live_flush(struct ingest *in)
 {
+	const struct live *l = NULL;
+	size_t pos = 0;
 	int ret = 0;
 
-	for (size_t i = 0; ret == 0 && i < in->n_live; i++) {
-		const struct live *l = &in->live[i];
+	while (ret == 0 && (l = hashmap_next(in->live, &pos, NULL)) != NULL) {
 		struct sensordb_live row = {
 			.last_seen = l->last_seen,
 			.online = l->online,
@@ -549,7 +500,7 @@ static int live_flush(struct ingest *in)
 			.n_events = l->n_events,
 		};
 
-		if (l->id[0] != '\0' && l->dirty)
+		if (l->dirty)
 			ret = sensordb_sensor_live(in->db, l->id, &row);
 	}
 	return ret;
@@ -557,9 +508,7 @@ static int live_flush(struct ingest *in)
 
 static void live_clear(struct ingest *in)
 {
-	if (in->n_live_used > 0)
-		memset(in->live, 0, in->n_live * sizeof(*in->live));
-	in->n_live_used = 0;
+	hashmap_clear(in->live);
 }
 
 static void sink_event(struct ingest *in, const struct item *it, const struct live *s,
@@ -970,7 +919,8 @@ int ingest_open(const struct ingest_options *opt, struct store *store, struct in
 	in->scratch = calloc(MAPPING_MAX, sizeof(*in->scratch));
 	in->row = malloc(sizeof(*in->row));
 	if (in->journal_path == NULL || in->queue == NULL || in->batch == NULL ||
-	    in->scratch == NULL || in->row == NULL || live_grow(in) < 0)
+	    in->scratch == NULL || in->row == NULL ||
+	    hashmap_open(sizeof(struct live), in->batch_max, &in->live) < 0)
 		goto out;
 	ret = -EIO;
 	store_lock(store);
@@ -1067,6 +1017,6 @@ void ingest_close(struct ingest *in)
 	free(in->batch);
 	free(in->scratch);
 	free(in->row);
-	free(in->live);
+	hashmap_close(in->live);
 	free(in);
 }

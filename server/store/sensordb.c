@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 enum stmt {
 	S_GET = 0,
@@ -44,85 +45,39 @@ enum stmt {
 #define EVENT_COLS "sensor, seq, block, kind, ts, arrived_at, open, period_s, laeq, lafmax, la90, la10"
 
 static const char *const sql[S_N] = {
-	"SELECT " SENSOR_COLS " FROM sensors WHERE id = ?1",
-	"INSERT INTO sensors (id, block, kind, role, location, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	"UPDATE sensors SET block = ?2, kind = ?3, role = ?4, location = ?5 WHERE id = ?1",
-	"DELETE FROM sensors WHERE id = ?1",
-	"SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
-	"SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
-	"INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	"SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
-	"SELECT COUNT(*) FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3"
-	" ORDER BY seq LIMIT ?4 OFFSET ?5",
-	"SELECT COUNT(*) FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3"
-	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
-	"SELECT COUNT(*) FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3",
-	"SELECT " EVENT_COLS " FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3"
-	" ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
-	"INSERT INTO sensor_gaps (sensor, from_seq, to_seq, detected_at) VALUES (?1, ?2, ?3, ?4)",
-	"INSERT INTO ingest_counters (name, count) VALUES (?1, ?2)"
-	" ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
-	"SELECT name, count FROM ingest_counters ORDER BY name",
-	"SELECT applied FROM ingest_journal WHERE id = 1",
-	"UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
-	"UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
-	" first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
+	[S_GET] = "SELECT " SENSOR_COLS " FROM sensors WHERE id = ?1",
+	[S_INSERT] = "INSERT INTO sensors (id, block, kind, role, location, created_at)"
+	             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_UPDATE] = "UPDATE sensors SET block = ?2, kind = ?3, role = ?4, location = ?5 WHERE id = ?1",
+	[S_DELETE] = "DELETE FROM sensors WHERE id = ?1",
+	[S_LIST_ALL] = "SELECT " SENSOR_COLS " FROM sensors ORDER BY id",
+	[S_LIST_BLOCK] = "SELECT " SENSOR_COLS " FROM sensors WHERE block = ?1 ORDER BY id",
+	[S_EV_INSERT] = "INSERT OR IGNORE INTO sensor_events (" EVENT_COLS ")"
+	                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_LAST_DOOR] = "SELECT open FROM sensor_events WHERE sensor = ?1 ORDER BY seq DESC LIMIT 1",
+	[S_EV_COUNT_SENSOR] = "SELECT COUNT(*) FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_SENSOR] = "SELECT " EVENT_COLS " FROM sensor_events WHERE sensor = ?1 AND ts >= ?2 AND ts < ?3"
+	                     " ORDER BY seq LIMIT ?4 OFFSET ?5",
+	[S_EV_COUNT_BLOCK] = "SELECT COUNT(*) FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_BLOCK] = "SELECT " EVENT_COLS " FROM sensor_events WHERE block = ?1 AND ts >= ?2 AND ts < ?3"
+	                    " ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	[S_EV_COUNT_ALL] = "SELECT COUNT(*) FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3",
+	[S_EV_LIST_ALL] = "SELECT " EVENT_COLS " FROM sensor_events WHERE ?1 IS NULL AND ts >= ?2 AND ts < ?3"
+	                  " ORDER BY ts, sensor, seq LIMIT ?4 OFFSET ?5",
+	[S_GAP_ADD] = "INSERT INTO sensor_gaps (sensor, from_seq, to_seq, detected_at) VALUES (?1, ?2, ?3, ?4)",
+	[S_COUNTER_ADD] = "INSERT INTO ingest_counters (name, count) VALUES (?1, ?2)"
+	                  " ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
+	[S_COUNTER_LIST] = "SELECT name, count FROM ingest_counters ORDER BY name",
+	[S_JOURNAL_GET] = "SELECT applied FROM ingest_journal WHERE id = 1",
+	[S_JOURNAL_SET] = "UPDATE ingest_journal SET applied = ?1 WHERE id = 1",
+	[S_LIVE] = "UPDATE sensors SET last_seen = ?2, online = ?3, battery_pct = ?4, fw = COALESCE(?5, fw),"
+	           " first_seq = ?6, last_seq = ?7, n_events = ?8 WHERE id = ?1",
 };
 
 struct sensordb {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_N];
 };
-
-static int fail(struct sensordb *d, const char *what)
-{
-	log_error("sensordb: %s: %s", what, sqlite3_errmsg(d->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-/* Step a statement without rows; constraint results become errnos. */
-static int run(struct sensordb *d, sqlite3_stmt *st, const char *what, bool need_change)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-		ret = -EEXIST;
-	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		ret = -ENOENT;
-	else if (rc != SQLITE_DONE)
-		ret = fail(d, what);
-	else if (need_change && sqlite3_changes(d->db) == 0)
-		ret = -ENOENT;
-	finish(st);
-	return ret;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
 
 static void col_text(sqlite3_stmt *st, int c, char *buf, size_t n)
 {
@@ -164,13 +119,8 @@ int sensordb_open(struct store *store, struct sensordb **out)
 	if (d == NULL)
 		return -ENOMEM;
 	d->db = store_db(store);
-	for (int i = 0; i < S_N; i++) {
-		if (sqlite3_prepare_v3(d->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &d->st[i],
-				       NULL) != SQLITE_OK) {
-			fail(d, sql[i]);
-			goto out;
-		}
-	}
+	if (sqlx_prepare_all(d->db, sql, S_N, d->st, "sensordb") < 0)
+		goto out;
 	*out = d;
 	d = NULL;
 	ret = 0;
@@ -183,8 +133,7 @@ void sensordb_close(struct sensordb *d)
 {
 	if (d == NULL)
 		return;
-	for (int i = 0; i < S_N; i++)
-		sqlite3_finalize(d->st[i]);
+	sqlx_finalize_all(d->st, S_N);
 	free(d);
 }
 
@@ -194,15 +143,15 @@ int sensordb_sensor_get(struct sensordb *d, const char *id, struct sensordb_sens
 	int ret = -ENOENT;
 	int rc;
 
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_sensor(st, out);
 		ret = 0;
 	} else if (rc != SQLITE_DONE) {
-		ret = fail(d, "sensor get");
+		ret = sqlx_fail(d->db, "sensordb", "sensor get");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -210,33 +159,33 @@ int sensordb_sensor_insert(struct sensordb *d, const struct sensordb_sensor *s)
 {
 	sqlite3_stmt *st = d->st[S_INSERT];
 
-	bind_text(st, 1, s->id);
-	bind_text(st, 2, s->block);
-	bind_text(st, 3, s->kind);
-	bind_text(st, 4, s->role);
-	bind_text(st, 5, s->has_location ? s->location : NULL);
+	sqlx_bind_text(st, 1, s->id);
+	sqlx_bind_text(st, 2, s->block);
+	sqlx_bind_text(st, 3, s->kind);
+	sqlx_bind_text(st, 4, s->role);
+	sqlx_bind_text(st, 5, s->has_location ? s->location : NULL);
 	sqlite3_bind_int64(st, 6, s->created_at);
-	return run(d, st, "sensor insert", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_sensor_update(struct sensordb *d, const struct sensordb_sensor *s)
 {
 	sqlite3_stmt *st = d->st[S_UPDATE];
 
-	bind_text(st, 1, s->id);
-	bind_text(st, 2, s->block);
-	bind_text(st, 3, s->kind);
-	bind_text(st, 4, s->role);
-	bind_text(st, 5, s->has_location ? s->location : NULL);
-	return run(d, st, "sensor update", true);
+	sqlx_bind_text(st, 1, s->id);
+	sqlx_bind_text(st, 2, s->block);
+	sqlx_bind_text(st, 3, s->kind);
+	sqlx_bind_text(st, 4, s->role);
+	sqlx_bind_text(st, 5, s->has_location ? s->location : NULL);
+	return sqlx_step_done(st, "sensordb", true);
 }
 
 int sensordb_sensor_delete(struct sensordb *d, const char *id)
 {
 	sqlite3_stmt *st = d->st[S_DELETE];
 
-	bind_text(st, 1, id);
-	return run(d, st, "sensor delete", true);
+	sqlx_bind_text(st, 1, id);
+	return sqlx_step_done(st, "sensordb", true);
 }
 
 int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sensor_fn fn,
@@ -250,13 +199,13 @@ int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sens
 	if (s == NULL)
 		return -ENOMEM;
 	if (block != NULL)
-		bind_text(st, 1, block);
+		sqlx_bind_text(st, 1, block);
 	for (;;) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "sensor list");
+			ret = sqlx_fail(d->db, "sensordb", "sensor list");
 			break;
 		}
 		read_sensor(st, s);
@@ -264,7 +213,7 @@ int sensordb_sensor_foreach(struct sensordb *d, const char *block, sensordb_sens
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	free(s);
 	return ret;
 }
@@ -273,15 +222,15 @@ int sensordb_sensor_live(struct sensordb *d, const char *id, const struct sensor
 {
 	sqlite3_stmt *st = d->st[S_LIVE];
 
-	bind_text(st, 1, id);
-	bind_opt_int(st, 2, l->last_seen);
-	bind_opt_int(st, 3, l->online);
-	bind_opt_int(st, 4, l->battery_pct);
-	bind_text(st, 5, l->fw);
-	bind_opt_int(st, 6, l->first_seq);
-	bind_opt_int(st, 7, l->last_seq);
+	sqlx_bind_text(st, 1, id);
+	sqlx_bind_opt_int64(st, 2, l->last_seen);
+	sqlx_bind_opt_int64(st, 3, l->online);
+	sqlx_bind_opt_int64(st, 4, l->battery_pct);
+	sqlx_bind_text(st, 5, l->fw);
+	sqlx_bind_opt_int64(st, 6, l->first_seq);
+	sqlx_bind_opt_int64(st, 7, l->last_seq);
 	sqlite3_bind_int64(st, 8, l->n_events);
-	return run(d, st, "sensor live", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
@@ -289,10 +238,10 @@ int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
 	sqlite3_stmt *st = d->st[S_EV_INSERT];
 	int ret;
 
-	bind_text(st, 1, e->sensor);
+	sqlx_bind_text(st, 1, e->sensor);
 	sqlite3_bind_int64(st, 2, e->seq);
-	bind_text(st, 3, e->block);
-	bind_text(st, 4, e->door ? "door" : "noise");
+	sqlx_bind_text(st, 3, e->block);
+	sqlx_bind_text(st, 4, e->door ? "door" : "noise");
 	sqlite3_bind_int64(st, 5, e->ts_ms);
 	sqlite3_bind_int64(st, 6, e->arrived_ms);
 	if (e->door) {
@@ -307,7 +256,7 @@ int sensordb_event_insert(struct sensordb *d, const struct sensordb_event *e)
 				sqlite3_bind_double(st, 12, e->noise.la10);
 		}
 	}
-	ret = run(d, st, "event insert", false);
+	ret = sqlx_step_done(st, "sensordb", false);
 	if (ret == 0 && sqlite3_changes(d->db) == 0)
 		ret = -EEXIST;
 	return ret;
@@ -319,15 +268,15 @@ int sensordb_last_door(struct sensordb *d, const char *sensor, bool *open)
 	int ret = -ENOENT;
 	int rc;
 
-	bind_text(st, 1, sensor);
+	sqlx_bind_text(st, 1, sensor);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*open = sqlite3_column_int(st, 0) != 0;
 		ret = 0;
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		ret = fail(d, "last door");
+		ret = sqlx_fail(d->db, "sensordb", "last door");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -366,15 +315,15 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 	int ret = 0;
 	int rc;
 
-	bind_text(count, 1, key);
+	sqlx_bind_text(count, 1, key);
 	sqlite3_bind_int64(count, 2, q->from_ms);
 	sqlite3_bind_int64(count, 3, q->to_ms);
 	if (sqlite3_step(count) != SQLITE_ROW) {
-		ret = fail(d, "event count");
+		ret = sqlx_fail(d->db, "sensordb", "event count");
 		goto out;
 	}
 	*total = sqlite3_column_int64(count, 0);
-	bind_text(list, 1, key);
+	sqlx_bind_text(list, 1, key);
 	sqlite3_bind_int64(list, 2, q->from_ms);
 	sqlite3_bind_int64(list, 3, q->to_ms);
 	sqlite3_bind_int64(list, 4, q->limit);
@@ -384,7 +333,7 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "event list");
+			ret = sqlx_fail(d->db, "sensordb", "event list");
 			break;
 		}
 		read_event(list, &e, kind, sizeof(kind));
@@ -393,8 +342,8 @@ int sensordb_events(struct sensordb *d, const struct sensordb_query *q, int64_t 
 			break;
 	}
 out:
-	finish(count);
-	finish(list);
+	sqlx_finish(count);
+	sqlx_finish(list);
 	return ret;
 }
 
@@ -403,20 +352,20 @@ int sensordb_gap_add(struct sensordb *d, const char *sensor, int64_t from_seq, i
 {
 	sqlite3_stmt *st = d->st[S_GAP_ADD];
 
-	bind_text(st, 1, sensor);
+	sqlx_bind_text(st, 1, sensor);
 	sqlite3_bind_int64(st, 2, from_seq);
 	sqlite3_bind_int64(st, 3, to_seq);
 	sqlite3_bind_int64(st, 4, detected_ms);
-	return run(d, st, "gap add", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_counter_add(struct sensordb *d, const char *name, int64_t delta)
 {
 	sqlite3_stmt *st = d->st[S_COUNTER_ADD];
 
-	bind_text(st, 1, name);
+	sqlx_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, delta);
-	return run(d, st, "counter add", false);
+	return sqlx_step_done(st, "sensordb", false);
 }
 
 int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *ctx)
@@ -430,7 +379,7 @@ int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *c
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(d, "counter list");
+			ret = sqlx_fail(d->db, "sensordb", "counter list");
 			break;
 		}
 		ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
@@ -438,7 +387,7 @@ int sensordb_counter_foreach(struct sensordb *d, sensordb_counter_fn fn, void *c
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -450,8 +399,8 @@ int sensordb_journal_applied(struct sensordb *d, int64_t *id)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
 	else
-		ret = fail(d, "journal applied");
-	finish(st);
+		ret = sqlx_fail(d->db, "sensordb", "journal applied");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -460,5 +409,5 @@ int sensordb_journal_set_applied(struct sensordb *d, int64_t id)
 	sqlite3_stmt *st = d->st[S_JOURNAL_SET];
 
 	sqlite3_bind_int64(st, 1, id);
-	return run(d, st, "journal set", false);
+	return sqlx_step_done(st, "sensordb", false);
 }

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 #include "store/token.h"
 
 enum stmt {
@@ -26,23 +27,17 @@ enum stmt {
 };
 
 static const char *const sql[N_STMTS] = {
-	"INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)",
-	"SELECT user_id, csrf FROM sessions WHERE hash = ?1 AND expires_at > ?2",
-	"DELETE FROM sessions WHERE hash = ?1",
-	"DELETE FROM sessions WHERE expires_at <= ?1",
+	[CREATE] = "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[FIND] = "SELECT user_id, csrf FROM sessions WHERE hash = ?1 AND expires_at > ?2",
+	[DELETE] = "DELETE FROM sessions WHERE hash = ?1",
+	[PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
 };
 
 struct sessions {
 	sqlite3 *db;
 	sqlite3_stmt *st[N_STMTS];
 };
-
-static int fail(struct sessions *s, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(s->db));
-	return -EIO;
-}
 
 int session_open(struct store *store, struct sessions **out)
 {
@@ -53,13 +48,10 @@ int session_open(struct store *store, struct sessions **out)
 	if (s == NULL)
 		return -ENOMEM;
 	s->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(s, sql[i]);
-			session_close(s);
-			return ret;
-		}
+	ret = sqlx_prepare_all(s->db, sql, N_STMTS, s->st, "store");
+	if (ret < 0) {
+		session_close(s);
+		return ret;
 	}
 	*out = s;
 	return 0;
@@ -69,8 +61,7 @@ void session_close(struct sessions *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(s->st[i]);
+	sqlx_finalize_all(s->st, N_STMTS);
 	free(s);
 }
 
@@ -84,12 +75,6 @@ int session_random(char *out, size_t n)
 	sodium_bin2base64(out, n, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 	return 0;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 }
 
 int session_create(struct sessions *s, int64_t user_id, int64_t now_ms, char *token,
@@ -109,8 +94,8 @@ int session_create(struct sessions *s, int64_t user_id, int64_t now_ms, char *to
 	sqlite3_bind_int64(st, 4, now_ms);
 	sqlite3_bind_int64(st, 5, now_ms + SESSION_TTL_MS);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "create session");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "create session");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -134,9 +119,9 @@ int session_find(struct sessions *s, const char *token, int64_t now_ms, int64_t 
 	} else if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 	} else {
-		ret = fail(s, "find session");
+		ret = sqlx_fail(s->db, "store", "find session");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -150,8 +135,8 @@ int session_delete(struct sessions *s, const char *token)
 		return 0;
 	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "delete session");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "delete session");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -162,8 +147,8 @@ int session_purge(struct sessions *s, int64_t now_ms)
 
 	sqlite3_bind_int64(st, 1, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = fail(s, "purge sessions");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "purge sessions");
+	sqlx_finish(st);
 	return ret;
 }
 

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "siteboard/log.h"
+#include "siteboard/sqlx.h"
 
 static const char *const migrations[] = {
 	/* 1: blocks, board items, tokens */
@@ -257,14 +258,14 @@ enum item_stmt {
 };
 
 static const char *const item_sql[ITEM_N_STMTS] = {
-	"INSERT INTO %s (id, block, sortkey, seq, data)"
-	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s), ?4)",
-	"UPDATE %s SET sortkey = ?2, data = ?3 WHERE id = ?1",
-	"DELETE FROM %s WHERE id = ?1",
-	"SELECT block, data FROM %s WHERE id = ?1",
-	"SELECT COUNT(*) FROM %s WHERE block = ?1",
-	"SELECT COALESCE(MAX(seq), 0) + 1 FROM %s",
-	"SELECT id, data FROM %s WHERE block = ?1 ORDER BY sortkey, seq",
+	[ITEM_INSERT] = "INSERT INTO %s (id, block, sortkey, seq, data)"
+	                " VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s), ?4)",
+	[ITEM_UPDATE] = "UPDATE %s SET sortkey = ?2, data = ?3 WHERE id = ?1",
+	[ITEM_DELETE] = "DELETE FROM %s WHERE id = ?1",
+	[ITEM_GET] = "SELECT block, data FROM %s WHERE id = ?1",
+	[ITEM_COUNT] = "SELECT COUNT(*) FROM %s WHERE block = ?1",
+	[ITEM_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM %s",
+	[ITEM_LIST] = "SELECT id, data FROM %s WHERE block = ?1 ORDER BY sortkey, seq",
 };
 
 enum block_stmt {
@@ -284,19 +285,19 @@ enum block_stmt {
 };
 
 static const char *const block_sql[BLOCK_N_STMTS] = {
-	"INSERT INTO blocks (id, name, address, seq)"
-	" VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM blocks))",
-	"UPDATE blocks SET name = ?2, address = ?3 WHERE id = ?1",
-	"DELETE FROM blocks WHERE id = ?1",
-	"SELECT id, name, address, board_version FROM blocks WHERE id = ?1",
-	"UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
-	"SELECT board_json FROM blocks WHERE id = ?1",
-	"SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
-	"INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-	"SELECT role FROM tokens WHERE hash = ?1",
-	"BEGIN IMMEDIATE",
-	"COMMIT",
-	"ROLLBACK",
+	[BLOCK_INSERT] = "INSERT INTO blocks (id, name, address, seq)"
+	                 " VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM blocks))",
+	[BLOCK_UPDATE] = "UPDATE blocks SET name = ?2, address = ?3 WHERE id = ?1",
+	[BLOCK_DELETE] = "DELETE FROM blocks WHERE id = ?1",
+	[BLOCK_GET] = "SELECT id, name, address, board_version FROM blocks WHERE id = ?1",
+	[BLOCK_SET_BOARD] = "UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
+	[BLOCK_BOARD] = "SELECT board_json FROM blocks WHERE id = ?1",
+	[BLOCK_LIST] = "SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
+	[TOKEN_ADD] = "INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+	[TOKEN_FIND] = "SELECT role FROM tokens WHERE hash = ?1",
+	[TX_BEGIN] = "BEGIN IMMEDIATE",
+	[TX_COMMIT] = "COMMIT",
+	[TX_ROLLBACK] = "ROLLBACK",
 };
 
 struct store {
@@ -313,12 +314,6 @@ struct store {
 	sqlite3_stmt *block[BLOCK_N_STMTS];
 	sqlite3_stmt *item[STORE_N_KINDS][ITEM_N_STMTS];
 };
-
-static int db_fail(struct store *s, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(s->db));
-	return -EIO;
-}
 
 static int exec_sql(struct store *s, const char *sql)
 {
@@ -339,11 +334,11 @@ int store_schema_version(struct store *s)
 	int ret = -EIO;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		ret = db_fail(s, "user_version");
+		ret = sqlx_fail(s->db, "store", "user_version");
 		goto out;
 	}
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		ret = db_fail(s, "user_version");
+		ret = sqlx_fail(s->db, "store", "user_version");
 		goto out;
 	}
 	ret = sqlite3_column_int(st, 0);
@@ -382,19 +377,17 @@ static int migrate(struct store *s)
 static int prepare_all(struct store *s)
 {
 	char sql[512];
+	int ret = sqlx_prepare_all(s->db, block_sql, BLOCK_N_STMTS, s->block, "store");
 
-	for (int i = 0; i < BLOCK_N_STMTS; i++) {
-		if (sqlite3_prepare_v3(s->db, block_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->block[i], NULL) != SQLITE_OK)
-			return db_fail(s, block_sql[i]);
-	}
+	if (ret < 0)
+		return ret;
 	for (int k = 0; k < STORE_N_KINDS; k++) {
 		for (int i = 0; i < ITEM_N_STMTS; i++) {
 			/* the table name is one of ours, never input */
 			snprintf(sql, sizeof(sql), item_sql[i], kind_tables[k], kind_tables[k]);
 			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 					       &s->item[k][i], NULL) != SQLITE_OK)
-				return db_fail(s, sql);
+				return sqlx_fail(s->db, "store", sql);
 		}
 	}
 	return 0;
@@ -458,11 +451,9 @@ void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < BLOCK_N_STMTS; i++)
-		sqlite3_finalize(s->block[i]);
+	sqlx_finalize_all(s->block, BLOCK_N_STMTS);
 	for (int k = 0; k < STORE_N_KINDS; k++)
-		for (int i = 0; i < ITEM_N_STMTS; i++)
-			sqlite3_finalize(s->item[k][i]);
+		sqlx_finalize_all(s->item[k], ITEM_N_STMTS);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_error("store: close: %s", sqlite3_errmsg(s->db));
 	pthread_mutex_destroy(&s->mutex);
@@ -499,39 +490,6 @@ void store_unlock(struct store *s)
 	pthread_mutex_unlock(&s->mutex);
 }
 
-/* Run a statement that returns no rows; map constraint and no-change results. */
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, bool need_change)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
-		ret = -EEXIST;
-	} else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		ret = -ENOENT;
-	} else if (rc != SQLITE_DONE) {
-		ret = db_fail(s, what);
-	} else if (need_change && sqlite3_changes(s->db) == 0) {
-		ret = -ENOENT;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static int bind_text(sqlite3_stmt *st, int idx, const char *text)
-{
-	if (text == NULL)
-		return sqlite3_bind_null(st, idx);
-	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
-}
-
 static char *column_dup(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -543,12 +501,12 @@ static char *column_dup(sqlite3_stmt *st, int col)
 
 int store_begin(struct store *s)
 {
-	return step_done(s, s->block[TX_BEGIN], "begin", false);
+	return sqlx_step_done(s->block[TX_BEGIN], "store", false);
 }
 
 int store_commit(struct store *s)
 {
-	int ret = step_done(s, s->block[TX_COMMIT], "commit", false);
+	int ret = sqlx_step_done(s->block[TX_COMMIT], "store", false);
 
 	if (ret < 0)
 		store_rollback(s);
@@ -559,35 +517,35 @@ void store_rollback(struct store *s)
 {
 	if (sqlite3_get_autocommit(s->db))
 		return;
-	step_done(s, s->block[TX_ROLLBACK], "rollback", false);
+	sqlx_step_done(s->block[TX_ROLLBACK], "store", false);
 }
 
 int store_block_insert(struct store *s, const char *id, const char *name, const char *address)
 {
 	sqlite3_stmt *st = s->block[BLOCK_INSERT];
 
-	bind_text(st, 1, id);
-	bind_text(st, 2, name);
-	bind_text(st, 3, address);
-	return step_done(s, st, "insert block", false);
+	sqlx_bind_text(st, 1, id);
+	sqlx_bind_text(st, 2, name);
+	sqlx_bind_text(st, 3, address);
+	return sqlx_step_done(st, "store", false);
 }
 
 int store_block_update(struct store *s, const char *id, const char *name, const char *address)
 {
 	sqlite3_stmt *st = s->block[BLOCK_UPDATE];
 
-	bind_text(st, 1, id);
-	bind_text(st, 2, name);
-	bind_text(st, 3, address);
-	return step_done(s, st, "update block", true);
+	sqlx_bind_text(st, 1, id);
+	sqlx_bind_text(st, 2, name);
+	sqlx_bind_text(st, 3, address);
+	return sqlx_step_done(st, "store", true);
 }
 
 int store_block_delete(struct store *s, const char *id)
 {
 	sqlite3_stmt *st = s->block[BLOCK_DELETE];
 
-	bind_text(st, 1, id);
-	return step_done(s, st, "delete block", true);
+	sqlx_bind_text(st, 1, id);
+	return sqlx_step_done(st, "store", true);
 }
 
 void store_block_release(struct store_block *b)
@@ -622,15 +580,15 @@ int store_block_get(struct store *s, const char *id, struct store_block *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		ret = read_block(st, out);
 	else if (rc == SQLITE_DONE)
 		ret = -ENOENT;
 	else
-		ret = db_fail(s, "get block");
-	finish(st);
+		ret = sqlx_fail(s->db, "store", "get block");
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -638,10 +596,10 @@ int store_block_set_board(struct store *s, const char *id, int64_t version, cons
 {
 	sqlite3_stmt *st = s->block[BLOCK_SET_BOARD];
 
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
-	bind_text(st, 3, json);
-	return step_done(s, st, "set board", true);
+	sqlx_bind_text(st, 3, json);
+	return sqlx_step_done(st, "store", true);
 }
 
 int store_block_board(struct store *s, const char *id, char **json)
@@ -651,7 +609,7 @@ int store_block_board(struct store *s, const char *id, char **json)
 	int rc;
 
 	*json = NULL;
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -662,9 +620,9 @@ int store_block_board(struct store *s, const char *id, char **json)
 	} else if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 	} else {
-		ret = db_fail(s, "get board");
+		ret = sqlx_fail(s->db, "store", "get board");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -680,7 +638,7 @@ int store_block_foreach(struct store *s, store_block_fn fn, void *ctx)
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = db_fail(s, "list blocks");
+			ret = sqlx_fail(s->db, "store", "list blocks");
 			break;
 		}
 		ret = read_block(st, &b);
@@ -691,7 +649,7 @@ int store_block_foreach(struct store *s, store_block_fn fn, void *ctx)
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -700,11 +658,11 @@ int store_item_insert(struct store *s, enum store_kind kind, const char *id, con
 {
 	sqlite3_stmt *st = s->item[kind][ITEM_INSERT];
 
-	bind_text(st, 1, id);
-	bind_text(st, 2, block);
+	sqlx_bind_text(st, 1, id);
+	sqlx_bind_text(st, 2, block);
 	sqlite3_bind_int64(st, 3, sortkey);
-	bind_text(st, 4, data);
-	return step_done(s, st, "insert item", false);
+	sqlx_bind_text(st, 4, data);
+	return sqlx_step_done(st, "store", false);
 }
 
 int store_item_update(struct store *s, enum store_kind kind, const char *id, int64_t sortkey,
@@ -712,18 +670,18 @@ int store_item_update(struct store *s, enum store_kind kind, const char *id, int
 {
 	sqlite3_stmt *st = s->item[kind][ITEM_UPDATE];
 
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, sortkey);
-	bind_text(st, 3, data);
-	return step_done(s, st, "update item", true);
+	sqlx_bind_text(st, 3, data);
+	return sqlx_step_done(st, "store", true);
 }
 
 int store_item_delete(struct store *s, enum store_kind kind, const char *id)
 {
 	sqlite3_stmt *st = s->item[kind][ITEM_DELETE];
 
-	bind_text(st, 1, id);
-	return step_done(s, st, "delete item", true);
+	sqlx_bind_text(st, 1, id);
+	return sqlx_step_done(st, "store", true);
 }
 
 int store_item_get(struct store *s, enum store_kind kind, const char *id, char **block,
@@ -735,14 +693,14 @@ int store_item_get(struct store *s, enum store_kind kind, const char *id, char *
 	int ret = 0;
 	int rc;
 
-	bind_text(st, 1, id);
+	sqlx_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		ret = db_fail(s, "get item");
+		ret = sqlx_fail(s->db, "store", "get item");
 		goto out;
 	}
 	b = column_dup(st, 0);
@@ -760,7 +718,7 @@ int store_item_get(struct store *s, enum store_kind kind, const char *id, char *
 		d = NULL;
 	}
 out:
-	finish(st);
+	sqlx_finish(st);
 	free(b);
 	free(d);
 	return ret;
@@ -773,8 +731,8 @@ static int single_int(struct store *s, sqlite3_stmt *st, const char *what, int64
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*value = sqlite3_column_int64(st, 0);
 	else
-		ret = db_fail(s, what);
-	finish(st);
+		ret = sqlx_fail(s->db, "store", what);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -782,7 +740,7 @@ int store_item_count(struct store *s, enum store_kind kind, const char *block, i
 {
 	sqlite3_stmt *st = s->item[kind][ITEM_COUNT];
 
-	bind_text(st, 1, block);
+	sqlx_bind_text(st, 1, block);
 	return single_int(s, st, "count items", count);
 }
 
@@ -798,13 +756,13 @@ int store_item_foreach(struct store *s, enum store_kind kind, const char *block,
 	int ret = 0;
 	int rc;
 
-	bind_text(st, 1, block);
+	sqlx_bind_text(st, 1, block);
 	for (;;) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = db_fail(s, "list items");
+			ret = sqlx_fail(s->db, "store", "list items");
 			break;
 		}
 		ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
@@ -812,7 +770,7 @@ int store_item_foreach(struct store *s, enum store_kind kind, const char *block,
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -822,10 +780,10 @@ int store_token_add(struct store *s, const uint8_t *hash, size_t hash_len, const
 	sqlite3_stmt *st = s->block[TOKEN_ADD];
 
 	sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
-	bind_text(st, 2, role);
-	bind_text(st, 3, label);
+	sqlx_bind_text(st, 2, role);
+	sqlx_bind_text(st, 3, label);
 	sqlite3_bind_int64(st, 4, created_at_ms);
-	return step_done(s, st, "add token", false);
+	return sqlx_step_done(st, "store", false);
 }
 
 int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char *role,
@@ -844,8 +802,8 @@ int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char
 	} else if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 	} else {
-		ret = db_fail(s, "find token");
+		ret = sqlx_fail(s->db, "store", "find token");
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }

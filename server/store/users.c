@@ -15,6 +15,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/topic.h"
+#include "siteboard/sqlx.h"
 
 #define MAX_BLOCKS 100
 
@@ -30,25 +31,19 @@ enum stmt {
 };
 
 static const char *const sql[N_STMTS] = {
-	"INSERT INTO users (name, role, blocks, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	"UPDATE users SET hash = ?2 WHERE name = ?1",
-	"DELETE FROM users WHERE name = ?1",
-	"SELECT id, name, role, blocks, hash FROM users WHERE name = ?1",
-	"SELECT id, name, role, blocks, hash FROM users WHERE id = ?1",
-	"INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-	"SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
+	[ADD] = "INSERT INTO users (name, role, blocks, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SET_HASH] = "UPDATE users SET hash = ?2 WHERE name = ?1",
+	[REMOVE] = "DELETE FROM users WHERE name = ?1",
+	[FIND] = "SELECT id, name, role, blocks, hash FROM users WHERE name = ?1",
+	[GET] = "SELECT id, name, role, blocks, hash FROM users WHERE id = ?1",
+	[AUDIT_ADD] = "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[AUDIT_LIST] = "SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?1",
 };
 
 struct users {
 	sqlite3 *db;
 	sqlite3_stmt *st[N_STMTS];
 };
-
-static int fail(struct users *u, const char *what)
-{
-	log_error("store: %s: %s", what, sqlite3_errmsg(u->db));
-	return -EIO;
-}
 
 int users_open(struct store *store, struct users **out)
 {
@@ -59,13 +54,10 @@ int users_open(struct store *store, struct users **out)
 	if (u == NULL)
 		return -ENOMEM;
 	u->db = store_db(store);
-	for (int i = 0; i < N_STMTS; i++) {
-		if (sqlite3_prepare_v3(u->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &u->st[i],
-				       NULL) != SQLITE_OK) {
-			ret = fail(u, sql[i]);
-			users_close(u);
-			return ret;
-		}
+	ret = sqlx_prepare_all(u->db, sql, N_STMTS, u->st, "store");
+	if (ret < 0) {
+		users_close(u);
+		return ret;
 	}
 	*out = u;
 	return 0;
@@ -75,8 +67,7 @@ void users_close(struct users *u)
 {
 	if (u == NULL)
 		return;
-	for (int i = 0; i < N_STMTS; i++)
-		sqlite3_finalize(u->st[i]);
+	sqlx_finalize_all(u->st, N_STMTS);
 	free(u);
 }
 
@@ -148,27 +139,6 @@ bool users_check_password(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, n) == 0;
 }
 
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static int step_done(struct users *u, sqlite3_stmt *st, const char *what, bool need_change)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		ret = -EEXIST;
-	else if (rc != SQLITE_DONE)
-		ret = fail(u, what);
-	else if (need_change && sqlite3_changes(u->db) == 0)
-		ret = -ENOENT;
-	finish(st);
-	return ret;
-}
-
 int users_add(struct users *u, const char *name, enum token_role role, const char *blocks,
 	      const char *hash, int64_t now_ms)
 {
@@ -179,7 +149,7 @@ int users_add(struct users *u, const char *name, enum token_role role, const cha
 	sqlite3_bind_text(st, 3, blocks, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
-	return step_done(u, st, "add user", false);
+	return sqlx_step_done(st, "store", false);
 }
 
 int users_set_password(struct users *u, const char *name, const char *hash)
@@ -188,7 +158,7 @@ int users_set_password(struct users *u, const char *name, const char *hash)
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	return step_done(u, st, "set password", true);
+	return sqlx_step_done(st, "store", true);
 }
 
 int users_remove(struct users *u, const char *name)
@@ -196,7 +166,7 @@ int users_remove(struct users *u, const char *name)
 	sqlite3_stmt *st = u->st[REMOVE];
 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return step_done(u, st, "remove user", true);
+	return sqlx_step_done(st, "store", true);
 }
 
 static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
@@ -214,7 +184,7 @@ static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		ret = fail(u, "find user");
+		ret = sqlx_fail(u->db, "store", "find user");
 		goto out;
 	}
 	out->id = sqlite3_column_int64(st, 0);
@@ -230,7 +200,7 @@ static int read_user(struct users *u, sqlite3_stmt *st, struct user *out,
 	if (hash != NULL)
 		snprintf(hash, USERS_HASH_MAX, "%s", h != NULL ? h : "");
 out:
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }
 
@@ -276,7 +246,7 @@ int users_audit(struct users *u, const char *actor, const char *action, const ch
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
-	return step_done(u, st, "audit", false);
+	return sqlx_step_done(st, "store", false);
 }
 
 int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx)
@@ -291,7 +261,7 @@ int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			ret = fail(u, "list audit");
+			ret = sqlx_fail(u->db, "store", "list audit");
 			break;
 		}
 		ret = fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -301,6 +271,6 @@ int users_audit_foreach(struct users *u, int limit, users_audit_fn fn, void *ctx
 		if (ret != 0)
 			break;
 	}
-	finish(st);
+	sqlx_finish(st);
 	return ret;
 }

@@ -28,6 +28,7 @@
 #include "rules/rules.h"
 #include "siteboard/log.h"
 #include "siteboard/utf8.h"
+#include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 #include "hours/sitehours.h"
@@ -161,33 +162,14 @@ static void local_text(int64_t ms, const char *fmt, char *buf, size_t n)
 /* A local date YYYY-MM-DD into its start and the next day's start (23-25 hours later). */
 static int parse_day(const char *s, int64_t *start, int64_t *end, int *ymd)
 {
-	int y = 0, m = 0, d = 0;
-	struct tm tm;
-	time_t t0, t1;
+	struct sbdate d = {0, 0, 0};
 
-	if (s == NULL || strlen(s) != 10 || sbtime_parse_date(s, &y, &m, &d) < 0 || y < 1970 ||
-	    y > 9998)
+	if (sbdate_parse(s, &d) < 0 || sbdate_local_day_ms(d, start, end) < 0)
 		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	t0 = mktime(&tm);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d + 1;
-	tm.tm_isdst = -1;
-	t1 = mktime(&tm);
-	if (t0 == (time_t)-1 || t1 == (time_t)-1 || t1 <= t0)
-		return -EINVAL;
-	*start = (int64_t)t0 * 1000;
-	*end = (int64_t)t1 * 1000;
 	if (ymd != NULL) {
-		ymd[0] = y;
-		ymd[1] = m;
-		ymd[2] = d;
+		ymd[0] = d.year;
+		ymd[1] = d.month;
+		ymd[2] = d.day;
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "siteboard/log.h"
 #include "siteboard/utf8.h"
+#include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
 #include "web/web_page.h"
@@ -152,24 +153,13 @@ static int local_input_to_utc(const char *s, char *buf, size_t n)
 {
 	int y, mo, d, h, mi;
 	char tail;
-	struct tm tm;
-	time_t t;
+	int64_t t;
 
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5 ||
-	    strlen(s) != 16 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || h < 0 ||
-	    mi < 0)
+	    strlen(s) != 16 || h > 23 || mi > 59 || h < 0 || mi < 0 ||
+	    sbdate_local_ms((struct sbdate){y, mo, d}, h * 60 + mi, &t) < 0)
 		return -EINVAL;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -EINVAL;
-	return sbtime_format((int64_t)t * 1000, buf, n);
+	return sbtime_format(t, buf, n);
 }
 
 /* ---- item forms ---- */

@@ -190,6 +190,25 @@ page_lacks 'not since the server started'
 pubq -r -t siteboard/barton-hill/tower-a/kiosk/lobby-1/status -n
 wait_for 10 "kiosk forgotten" bash -c "! curl -s -b '$M' '$API/staff/kiosks' | grep -q 'lobby-1'"
 
+log "the CSV range of a 25-hour day is its local midnights; 2026-02-31 is refused"
+# 2026-10-25 in London runs from 2026-10-24T23:00Z to 2026-10-26T00:00Z; each
+# door is open for a minute, so its breach lies wholly inside or outside.
+n=0
+for at in 2026-10-24T22:30:00.000Z 2026-10-24T23:30:00.000Z 2026-10-25T23:30:00.000Z 2026-10-26T00:30:00.000Z; do
+	n=$((n + 1))
+	expect_status 201 POST /api/v1/sensors "{\"id\":\"store$n\",\"block\":\"tower-b\",\"kind\":\"door\",\"role\":\"site_access\"}" >/dev/null
+	pubq -t "siteboard/barton-hill/tower-b/sensor/store$n/door" -m "{\"seq\":1,\"ts\":\"$at\",\"state\":\"open\"}"
+	pubq -t "siteboard/barton-hill/tower-b/sensor/store$n/door" -m "{\"seq\":2,\"ts\":\"${at/:30:00/:31:00}\",\"state\":\"closed\"}"
+done
+wait_for 20 "four past door breaches" bash -c \
+	"curl -s -H 'Authorization: Bearer $TOKEN' '$API/api/v1/breaches?block=tower-b' | jq -e '[.breaches[].sensor] | unique == [\"store1\",\"store2\",\"store3\",\"store4\"]'"
+post "$M" /staff/export --data-urlencode "csrf=$mcsrf" -d what=breaches -d from=2026-10-25 -d to=2026-10-25
+expect_page 200
+grep -q ',"\?store2"\?,' "$WORK/page" && grep -q ',"\?store3"\?,' "$WORK/page" || fail "the 25-hour day lost a breach"
+grep -q ',"\?store[14]"\?,' "$WORK/page" && fail "the 25-hour day took a breach of the day before or after"
+post "$M" /staff/export --data-urlencode "csrf=$mcsrf" -d what=breaches -d from=2026-02-31 -d to=2026-03-01
+expect_page 422
+
 log "the audit log records acknowledgements, exceptions and exports"
 page "$M" /staff/audit
 page_has 'breach.ack' 'hours.exception.add' 'hours.exception.remove' 'breaches 2020-01-01 to 2020-01-02'

@@ -5,7 +5,8 @@
  * data file in GOV.UK's bank-holidays.json format for one-off changes), and
  * agreed exceptions for single dates. Evaluated in local time of the
  * process's time zone: a program sets TZ to the site's zone (setenv + tzset)
- * once at start, before threads; localtime_r/mktime are then thread-safe.
+ * once at start, before threads; the local conversions (sbdate.h, localtime_r
+ * only, never mktime) are then thread-safe.
  *
  * A window includes its start and excludes its end. All instants are ms since
  * the epoch (UTC); dates are local calendar dates.

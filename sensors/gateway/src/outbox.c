@@ -22,6 +22,7 @@
 
 #include <siteboard/log.h>
 #include <siteboard/sbtime.h>
+#include <siteboard/sqlx.h>
 
 enum stmt {
 	ST_BEGIN,
@@ -85,18 +86,12 @@ struct outbox {
 	int64_t dropped; /* as stored in meta */
 };
 
-static int db_fail(struct outbox *ob, const char *what)
-{
-	log_error("queue: %s: %s", what, sqlite3_errmsg(ob->db));
-	return -EIO;
-}
-
 static int exec_simple(struct outbox *ob, enum stmt s)
 {
 	int rc = sqlite3_step(ob->st[s]);
 
 	sqlite3_reset(ob->st[s]);
-	return rc == SQLITE_DONE ? 0 : db_fail(ob, sql[s]);
+	return rc == SQLITE_DONE ? 0 : sqlx_fail(ob->db, "queue", sql[s]);
 }
 
 /* Run a one-column integer query; -ENOENT when there is no row. */
@@ -110,7 +105,7 @@ static int query_int(struct outbox *ob, sqlite3_stmt *st, int64_t *out)
 	else if (rc == SQLITE_DONE)
 		ret = -ENOENT;
 	else
-		ret = db_fail(ob, sqlite3_sql(st));
+		ret = sqlx_fail(ob->db, "queue", sqlite3_sql(st));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return ret;
@@ -122,7 +117,7 @@ static int exec_bound(struct outbox *ob, sqlite3_stmt *st)
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(ob, sqlite3_sql(st));
+	return rc == SQLITE_DONE ? 0 : sqlx_fail(ob->db, "queue", sqlite3_sql(st));
 }
 
 int outbox_open(const char *path, int64_t max_rows, struct outbox **out)
@@ -158,12 +153,8 @@ int outbox_open(const char *path, int64_t max_rows, struct outbox **out)
 		sqlite3_free(msg);
 		goto fail;
 	}
-	for (int i = 0; i < ST_N; i++) {
-		if (sqlite3_prepare_v2(ob->db, sql[i], -1, &ob->st[i], NULL) != SQLITE_OK) {
-			db_fail(ob, sql[i]);
-			goto fail;
-		}
-	}
+	if (sqlx_prepare_all(ob->db, sql, ST_N, ob->st, "queue") < 0)
+		goto fail;
 	if (query_int(ob, ob->st[ST_COUNT], &ob->count) != 0)
 		goto fail;
 	rc = query_int(ob, ob->st[ST_DROPPED_GET], &ob->dropped);
@@ -183,8 +174,7 @@ void outbox_close(struct outbox *ob)
 {
 	if (!ob)
 		return;
-	for (int i = 0; i < ST_N; i++)
-		sqlite3_finalize(ob->st[i]);
+	sqlx_finalize_all(ob->st, ST_N);
 	if (ob->db)
 		sqlite3_close(ob->db);
 	pthread_mutex_destroy(&ob->lock);
@@ -212,7 +202,7 @@ static int drop_oldest(struct outbox *ob)
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return db_fail(ob, sql[ST_OLDEST]);
+		return sqlx_fail(ob->db, "queue", sql[ST_OLDEST]);
 	sqlite3_bind_int64(ob->st[ST_DELETE], 1, id);
 	if (exec_bound(ob, ob->st[ST_DELETE]) != 0)
 		return -EIO;
@@ -379,7 +369,7 @@ int outbox_next(struct outbox *ob, int64_t after_id, struct outbox_row *row)
 			ret = 0;
 		}
 	} else if (rc != SQLITE_DONE) {
-		ret = db_fail(ob, sql[ST_NEXT]);
+		ret = sqlx_fail(ob->db, "queue", sql[ST_NEXT]);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

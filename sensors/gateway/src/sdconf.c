@@ -10,11 +10,13 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <siteboard/config.h>
+#include <siteboard/parse.h>
 #include <siteboard/sbtime.h>
 
 #include "serial.h"
@@ -112,6 +114,7 @@ static int handler1(void *user, const char *section, const char *name, const cha
 	struct sdconf_sensor *s = NULL;
 	size_t idx = 0;
 	char msg[200];
+	int baud = 0;
 
 	if (p->msg[0] != '\0')
 		return 0;
@@ -140,7 +143,8 @@ static int handler1(void *user, const char *section, const char *name, const cha
 			 p->sections[idx]);
 		return fail1(p, msg);
 	}
-	if (strcmp(name, "baud") == 0 && !serial_baud_ok(strtol(value, NULL, 10))) {
+	if (strcmp(name, "baud") == 0 &&
+	    (parse_int(value, 0, INT_MAX, &baud) < 0 || !serial_baud_ok(baud))) {
 		snprintf(msg, sizeof(msg),
 			 "'baud' in [%s] must be a standard rate from 9600 to 921600, not '%.40s'",
 			 p->sections[idx], value);

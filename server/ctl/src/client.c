@@ -14,18 +14,11 @@
 
 #include <curl/curl.h>
 
+#include "siteboard/buf.h"
+
 struct client {
 	char *base; /* without trailing '/' */
 	char *auth; /* "Authorization: Bearer <token>" */
-};
-
-/* A growing buffer with a hard cap (curl's dynbuf idea). */
-struct sink {
-	char *data;
-	size_t len;
-	size_t cap;
-	bool too_big;
-	bool no_mem;
 };
 
 static char *dup_str(const char *s)
@@ -90,37 +83,14 @@ void client_answer_free(struct client_answer *ans)
 	ans->status = 0;
 }
 
+/* curl's write callback: the answer into a buf capped at CLIENT_MAX_BODY. */
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-	struct sink *s = userdata;
+	struct buf *b = userdata;
 	size_t n = size * nmemb;
-	size_t need = 0;
-	char *p = NULL;
 
-	if (n > CLIENT_MAX_BODY - s->len) {
-		s->too_big = true;
-		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
-	}
-	need = s->len + n + 1;
-	if (need > s->cap) {
-		size_t cap = s->cap ? s->cap : 4096;
-
-		while (cap < need)
-			cap *= 2;
-		if (cap > CLIENT_MAX_BODY + 1)
-			cap = CLIENT_MAX_BODY + 1;
-		p = realloc(s->data, cap);
-		if (p == NULL) {
-			s->no_mem = true;
-			return 0;
-		}
-		s->data = p;
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, ptr, n);
-	s->len += n;
-	s->data[s->len] = '\0';
-	return n;
+	buf_append(b, ptr, n);
+	return buf_err(b) == 0 ? n : 0; /* 0 makes curl stop with CURLE_WRITE_ERROR */
 }
 
 static void set_err(char *err, size_t err_len, const char *detail, CURLcode code)
@@ -136,7 +106,7 @@ int client_request(struct client *h, const char *method, const char *path, const
 	CURL *curl = NULL;
 	struct curl_slist *headers = NULL;
 	struct curl_slist *more = NULL;
-	struct sink sink = {0};
+	struct buf sink;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char *url = NULL;
 	size_t url_len = 0;
@@ -145,6 +115,7 @@ int client_request(struct client *h, const char *method, const char *path, const
 	int rc = -ENOMEM;
 
 	memset(ans, 0, sizeof(*ans));
+	buf_init(&sink, CLIENT_MAX_BODY);
 	if (err_len > 0)
 		err[0] = '\0';
 
@@ -195,11 +166,11 @@ int client_request(struct client *h, const char *method, const char *path, const
 	}
 
 	code = curl_easy_perform(curl);
-	if (sink.no_mem) {
+	if (buf_err(&sink) == -ENOMEM) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	if (sink.too_big || code == CURLE_FILESIZE_EXCEEDED) {
+	if (buf_err(&sink) == -E2BIG || code == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(err, err_len, "answer larger than %u bytes", CLIENT_MAX_BODY);
 		rc = -EFBIG;
 		goto out;
@@ -210,18 +181,12 @@ int client_request(struct client *h, const char *method, const char *path, const
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	if (sink.data == NULL) {
-		sink.data = dup_str("");
-		if (sink.data == NULL)
-			goto out;
-	}
+	if (buf_take(&sink, &ans->body, &ans->len) < 0)
+		goto out;
 	ans->status = status;
-	ans->body = sink.data;
-	ans->len = sink.len;
-	sink.data = NULL;
 	rc = 0;
 out:
-	free(sink.data);
+	buf_release(&sink);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	free(url);
