@@ -126,4 +126,9 @@ expect_status 200 GET /api/v1/complaints >"$WORK/cl"
 log "the server is still well and logged no error"
 expect_status 200 GET /api/v1/blocks >/dev/null
 ! grep -q ' error: ' "$WORK/server.log" || fail "server logged errors: $(grep ' error: ' "$WORK/server.log" | head -5)"
+kill "$SERVER_PID"
+rc=0
+wait "$SERVER_PID" || rc=$?
+[ $rc = 0 ] || fail "the server exited $rc after SIGTERM"
+! grep -qiE 'Sanitizer|runtime error' "$WORK/server.log" || fail "sanitizer report in the server log"
 log "ok"
