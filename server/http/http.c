@@ -298,7 +298,21 @@ int http_open(const char *host, int port, struct api *api, struct web *web,
 	struct addrinfo *ai = NULL;
 	struct http *h = NULL;
 	const union MHD_DaemonInfo *info = NULL;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/*
+	 * One thread per connection, so no request waits behind another: a
+	 * sign-in (Argon2id, ~75 ms), a preview render or a CSV export runs on
+	 * its own connection's thread while the others answer. A thread pool
+	 * (MHD_OPTION_THREAD_POOL_SIZE, libmicrohttpd 0.9.75 has both) would
+	 * still let N slow requests block every other connection of those N
+	 * threads, or need suspend/resume and workers of our own; at a site
+	 * server's few dozen connections a thread each is the simpler correct
+	 * design. MHD_OPTION_CONNECTION_LIMIT bounds the threads (256); poll(),
+	 * not select(), so no descriptor number is too large. The handlers are
+	 * thread-safe (store lock, ratelimit and preview mutexes; docs/server.md,
+	 * "Threads"); users_check_password bounds the Argon2id runs at once.
+	 */
+	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
+			     MHD_USE_ERROR_LOG;
 	char portstr[8];
 	int ret = -EIO;
 	int rc;

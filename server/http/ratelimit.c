@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,32 @@ bool ratelimit_take(struct ratelimit *r, const char *key, int64_t now_ms)
 		hit_locked(r, key, now_ms);
 	pthread_mutex_unlock(&r->mutex);
 	return ok;
+}
+
+void ratelimit_untake(struct ratelimit *r, const char *key, int64_t at_ms)
+{
+	int64_t kept[RATELIMIT_LIMIT_MAX];
+	struct slot *s = NULL;
+	bool found = false;
+	int n = 0;
+
+	pthread_mutex_lock(&r->mutex);
+	s = find(r, key, false);
+	/* keep the others oldest first at 0..n-1, next = n: as a ring not yet full */
+	for (int k = 0; s != NULL && k < s->n; k++) {
+		int64_t t = s->hits[(s->next - s->n + r->limit + k) % r->limit];
+
+		if (!found && t == at_ms)
+			found = true;
+		else
+			kept[n++] = t;
+	}
+	if (found) {
+		memcpy(s->hits, kept, (size_t)n * sizeof(kept[0]));
+		s->n = n;
+		s->next = n;
+	}
+	pthread_mutex_unlock(&r->mutex);
 }
 
 void ratelimit_clear(struct ratelimit *r, const char *key)

@@ -37,6 +37,12 @@ void ratelimit_hit(struct ratelimit *r, const char *key, int64_t now_ms);
 /* ratelimit_ok, and if so ratelimit_hit, atomically. */
 bool ratelimit_take(struct ratelimit *r, const char *key, int64_t now_ms);
 
+/*
+ * Take back one hit of key recorded at at_ms (by ratelimit_take): an attempt
+ * counted while it ran that turned out not to count (a sign-in that succeeded).
+ */
+void ratelimit_untake(struct ratelimit *r, const char *key, int64_t at_ms);
+
 /* Forget key (a successful sign-in clears its failures). */
 void ratelimit_clear(struct ratelimit *r, const char *key);
 

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,34 @@
 #include "siteboard/sqlx.h"
 
 #define MAX_BLOCKS 100
+/*
+ * Argon2id runs at once, process-wide: each takes 64 MiB, and the HTTP
+ * server answers each connection on its own thread, so without a bound 256
+ * sign-ins at once would want 16 GiB. Two keep both cores of a small server
+ * busy; the rest wait on their own threads, never in front of other requests.
+ */
+#define PWHASH_AT_ONCE 2
+
+static pthread_mutex_t pwhash_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pwhash_free = PTHREAD_COND_INITIALIZER;
+static int pwhash_running;
+
+static void pwhash_enter(void)
+{
+	pthread_mutex_lock(&pwhash_mutex);
+	while (pwhash_running >= PWHASH_AT_ONCE)
+		pthread_cond_wait(&pwhash_free, &pwhash_mutex);
+	pwhash_running++;
+	pthread_mutex_unlock(&pwhash_mutex);
+}
+
+static void pwhash_leave(void)
+{
+	pthread_mutex_lock(&pwhash_mutex);
+	pwhash_running--;
+	pthread_cond_signal(&pwhash_free);
+	pthread_mutex_unlock(&pwhash_mutex);
+}
 
 enum stmt {
 	ADD = 0,
@@ -120,23 +149,29 @@ bool users_blocks_valid(const char *blocks)
 int users_hash_password(const char *password, char hash[USERS_HASH_MAX])
 {
 	size_t n = strlen(password);
+	int rc;
 
 	static_assert(crypto_pwhash_STRBYTES <= USERS_HASH_MAX, "hash buffer");
 	if (n < USERS_PASSWORD_MIN || n > USERS_PASSWORD_MAX)
 		return -EINVAL;
-	if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return -ENOMEM;
-	return 0;
+	pwhash_enter();
+	rc = crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			       crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	pwhash_leave();
+	return rc != 0 ? -ENOMEM : 0;
 }
 
 bool users_check_password(const char *hash, const char *password)
 {
 	size_t n = strlen(password);
+	bool ok;
 
 	if (n == 0 || n > USERS_PASSWORD_MAX)
 		return false;
-	return crypto_pwhash_str_verify(hash, password, n) == 0;
+	pwhash_enter();
+	ok = crypto_pwhash_str_verify(hash, password, n) == 0;
+	pwhash_leave();
+	return ok;
 }
 
 int users_add(struct users *u, const char *name, enum token_role role, const char *blocks,

@@ -9,7 +9,9 @@
  * Not for: sessions and sign-in (session), the command line (main.c).
  * Threads: callers hold store_lock around every call except
  * users_hash_password and users_check_password, which are slow (about 0.1 s,
- * 64 MiB) and touch no shared state: call them without the lock.
+ * 64 MiB) and touch no shared state: call them without the lock, from any
+ * thread. At most two of them run at once in the process (memory); more
+ * callers wait their turn.
  */
 #ifndef SITEBOARD_SERVER_USERS_H
 #define SITEBOARD_SERVER_USERS_H

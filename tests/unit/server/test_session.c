@@ -293,6 +293,31 @@ static void test_ratelimit(void **state)
 	ratelimit_close(NULL);
 }
 
+/* A taken-back hit leaves the others, in order: the oldest is still the one overwritten. */
+static void test_ratelimit_untake(void **state)
+{
+	struct ratelimit *r = NULL;
+
+	(void)state;
+	assert_int_equal(ratelimit_open(2, 1000, 4, &r), 0);
+	assert_true(ratelimit_take(r, "k", 100));
+	assert_true(ratelimit_take(r, "k", 200));
+	assert_false(ratelimit_take(r, "k", 300));
+	ratelimit_untake(r, "k", 200);
+	ratelimit_untake(r, "k", 999); /* no such hit: nothing */
+	ratelimit_untake(r, "none", 1);
+	/* one hit (100) left: one more fits, then the ring is full again */
+	assert_true(ratelimit_take(r, "k", 400));
+	assert_false(ratelimit_take(r, "k", 500));
+	/* 100 leaves the window first; 400 must still count */
+	assert_true(ratelimit_take(r, "k", 1150));
+	assert_false(ratelimit_take(r, "k", 1200));
+	ratelimit_untake(r, "k", 400);
+	assert_true(ratelimit_take(r, "k", 1250));
+	assert_false(ratelimit_take(r, "k", 1300));
+	ratelimit_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_references, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimit_untake),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
