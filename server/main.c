@@ -357,6 +357,7 @@ static int run(struct settings *s, struct store *st)
 	struct publish *pub = NULL;
 	struct api *api = NULL;
 	struct http *http = NULL;
+	struct http_handlers handlers;
 	struct api_complaints *complaints = NULL;
 	int c_ret;
 	struct web *web = NULL;
@@ -449,7 +450,9 @@ static int run(struct settings *s, struct store *st)
 		fprintf(stderr, PROG ": cannot start the rules thread\n");
 		goto out;
 	}
-	if (http_open(s->http_host, s->http_port, api, web, &http) < 0) {
+	handlers = (struct http_handlers){.api = api_http, .api_ctx = api,
+					  .web_handles = web_handles, .web = web_http, .web_ctx = web};
+	if (http_open(s->http_host, s->http_port, &handlers, &http) < 0) {
 		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
 		goto out;
 	}

@@ -1203,3 +1203,9 @@ int api_handle_role(struct api *a, enum token_role role, const char *method, con
 {
 	return handle(a, &role, method, path, NULL, body, len, status, response);
 }
+
+int api_http(void *api, const char *method, const char *path, const char *authorization,
+	     const char *body, size_t len, int *status, char **response)
+{
+	return api_handle(api, method, path, authorization, body, len, status, response);
+}

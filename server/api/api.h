@@ -17,10 +17,11 @@
 #include <stddef.h>
 
 #include "board/boardgen.h"
+#include "http/http.h"
 #include "store/store.h"
 #include "store/token.h"
 
-#define API_MAX_BODY (1024 * 1024) /* larger bodies get 413 */
+#define API_MAX_BODY HTTP_MAX_BODY /* larger bodies get 413 */
 
 struct api;
 
@@ -82,6 +83,10 @@ int api_commit_all_boards(struct api *a);
  */
 int api_handle(struct api *a, const char *method, const char *path, const char *authorization,
 	       const char *body, size_t len, int *status, char **response);
+
+/* api_handle with the api as a void pointer: struct http_handlers' api member. */
+int api_http(void *api, const char *method, const char *path, const char *authorization,
+	     const char *body, size_t len, int *status, char **response);
 
 /*
  * Route /api/v1/complaints... to c (api_complaints.h; borrowed, outlives the

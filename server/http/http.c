@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libmicrohttpd glue for the API (see http.h). Per connection state is one
- * struct upload holding the body collected so far, capped at API_MAX_BODY.
+ * libmicrohttpd glue (see http.h). Per connection state is one
+ * struct upload holding the body collected so far, capped at HTTP_MAX_BODY.
  */
 #include "http/http.h"
 
@@ -17,12 +17,10 @@
 #include <microhttpd.h>
 
 #include "siteboard/log.h"
-#include "web/web.h"
 
 struct http {
 	struct MHD_Daemon *daemon;
-	struct api *api;
-	struct web *web; /* may be NULL: API only */
+	struct http_handlers on; /* copied at open */
 	int port;
 };
 
@@ -59,7 +57,7 @@ static int collect(struct upload *u, const char *data, size_t size)
 	char *nb = NULL;
 	size_t ncap;
 
-	if (u->too_large || size > API_MAX_BODY - u->len) {
+	if (u->too_large || size > HTTP_MAX_BODY - u->len) {
 		u->too_large = true;
 		free(u->buf);
 		u->buf = NULL;
@@ -70,8 +68,8 @@ static int collect(struct upload *u, const char *data, size_t size)
 		ncap = u->cap == 0 ? 4096 : u->cap;
 		while (ncap < u->len + size)
 			ncap *= 2;
-		if (ncap > API_MAX_BODY)
-			ncap = API_MAX_BODY;
+		if (ncap > HTTP_MAX_BODY)
+			ncap = HTTP_MAX_BODY;
 		nb = realloc(u->buf, ncap);
 		if (nb == NULL)
 			return -ENOMEM;
@@ -157,8 +155,8 @@ static void client_address(struct MHD_Connection *conn, char *buf, size_t n)
 static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *query, const struct upload *u)
 {
-	struct web_request req = {0};
-	struct web_response out;
+	struct http_request req = {0};
+	struct http_response out;
 	struct MHD_Response *resp = NULL;
 	char client[64];
 	enum MHD_Result ret;
@@ -173,7 +171,7 @@ static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, c
 	req.client = client;
 	req.body = u->buf;
 	req.len = u->len;
-	if (web_handle(h->web, &req, &out) < 0) {
+	if (h->on.web(h->on.web_ctx, &req, &out) < 0) {
 		log_debug("%s %s -> 500", method, url);
 		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
@@ -183,7 +181,7 @@ static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, c
 					       out.body != NULL ? MHD_RESPMEM_MUST_FREE
 								: MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
-		web_response_release(&out);
+		http_response_release(&out);
 		return MHD_NO;
 	}
 	out.body = NULL; /* MHD owns it now */
@@ -232,7 +230,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = u;
 		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						   MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (clen != NULL && strtoull(clen, NULL, 10) > API_MAX_BODY) {
+		if (clen != NULL && strtoull(clen, NULL, 10) > HTTP_MAX_BODY) {
 			log_debug("%s %s -> 413", method, url);
 			return send_answer(conn, 413, too_large_json, sizeof(too_large_json) - 1,
 					   MHD_RESPMEM_PERSISTENT);
@@ -258,10 +256,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_answer(conn, 414, long_uri_json, sizeof(long_uri_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
 	}
-	if (h->web != NULL && web_handles(url))
+	if (h->on.web != NULL && h->on.web_handles != NULL && h->on.web_handles(url))
 		return web_answer(h, conn, url, method, query.len > 0 ? query.text + 1 : "", u);
 	snprintf(path, sizeof(path), "%s%s", url, query.text);
-	if (api_handle(h->api, method, path, auth, u->buf, u->len, &status, &response) < 0) {
+	if (h->on.api(h->on.api_ctx, method, path, auth, u->buf, u->len, &status, &response) < 0) {
 		log_debug("%s %s -> 500", method, url);
 		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
@@ -291,7 +289,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-int http_open(const char *host, int port, struct api *api, struct web *web,
+void http_response_release(struct http_response *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	r->body = NULL;
+}
+
+int http_open(const char *host, int port, const struct http_handlers *handlers,
 	      struct http **out)
 {
 	struct addrinfo hints = {0};
@@ -321,8 +327,7 @@ int http_open(const char *host, int port, struct api *api, struct web *web,
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return -ENOMEM;
-	h->api = api;
-	h->web = web;
+	h->on = *handlers;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;

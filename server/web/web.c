@@ -109,9 +109,9 @@ void web_time_text(int64_t ms, char *buf, size_t n)
 
 static void add_cookie(struct wreq *r, const char *name, const char *value, long max_age)
 {
-	struct web_response *o = r->out;
+	struct http_response *o = r->out;
 
-	if (o->n_cookies >= WEB_MAX_COOKIES)
+	if (o->n_cookies >= HTTP_MAX_COOKIES)
 		return;
 	snprintf(o->cookies[o->n_cookies++], sizeof(o->cookies[0]),
 		 "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s", name, value, max_age,
@@ -197,7 +197,7 @@ void web_page_begin(struct wreq *r, struct html *h, const char *title)
 
 void web_page_end(struct wreq *r, struct html *h, int status)
 {
-	struct web_response *o = r->out;
+	struct http_response *o = r->out;
 	int ret;
 
 	html_raw(h, "</main></body></html>\n");
@@ -777,13 +777,6 @@ bool web_handles(const char *path)
 	       strcmp(path, "/staff") == 0 || strncmp(path, "/staff/", 7) == 0;
 }
 
-void web_response_release(struct web_response *r)
-{
-	if (r == NULL)
-		return;
-	free(r->body);
-	r->body = NULL;
-}
 
 static bool is_form_type(const char *ct)
 {
@@ -843,7 +836,7 @@ static void dispatch(struct wreq *r, char **seg, int n)
 	web_staff_route(r, seg + 1, n - 1);
 }
 
-int web_handle(struct web *w, const struct web_request *req, struct web_response *out)
+int web_handle(struct web *w, const struct http_request *req, struct http_response *out)
 {
 	struct wreq r = {.w = w, .in = req, .out = out};
 	char buf[PATH_MAX_LEN];
@@ -908,4 +901,9 @@ out:
 	if (out->status == 0 && out->body == NULL)
 		out->status = 500;
 	return out->status == 500 && out->body == NULL ? -ENOMEM : 0;
+}
+
+int web_http(void *web, const struct http_request *req, struct http_response *out)
+{
+	return web_handle(web, req, out);
 }
