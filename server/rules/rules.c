@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rules engine (see rules.h). Per sensor the database keeps what the
+ * The rules engine (see rules.h): judging events, the per-transaction batch
+ * table, the wall clock and the thread; its deadlines are timers.c, the
+ * breaches table breaches.c, the alert outbox outbox.c (rules_priv.h).
+ * Per sensor the database keeps what the
  * rules need to judge the next event without a clock: the door's state and
  * since when (rule_sensors), pending deadlines (rule_timers), the noise
  * periods of the current window (rule_noise). An event first fires its own
@@ -18,7 +21,7 @@
  * nothing else runs SQL on the connection meanwhile (the store lock), so the
  * results are those of the event-by-event path.
  */
-#include "rules/rules.h"
+#include "rules/rules_priv.h"
 
 #include <errno.h>
 #include <math.h>
@@ -35,52 +38,8 @@
 #include "siteboard/sbtime.h"
 #include "ingest/ingest.h"
 
-#define R_OOH_ACCESS "out_of_hours_access"
-#define R_INSECURE "left_insecure"
-#define R_HELD_OPEN "door_held_open"
-#define R_OOH_NOISE "out_of_hours_noise"
-#define R_EXCESS "excess_noise"
-#define R_OFFLINE "sensor_offline"
-
-#define MISSED_HEARTBEATS 3
-#define TICK_BATCH 200
-#define LIST_MAX 1000
-#define DOOR_UNKNOWN (-1)
-#define BATCH_SLOTS_MIN 256
-#define KEY_MAX 64
-#define ALERT_ROUNDS_MAX 20 /* of 100 alerts, per rules_publish_alerts */
-
 static const char *const rule_names[] = {
 	R_OOH_ACCESS, R_INSECURE, R_HELD_OPEN, R_OOH_NOISE, R_EXCESS, R_OFFLINE,
-};
-
-enum stmt {
-	S_SENSOR_GET = 0,
-	S_SENSOR_PUT,
-	S_TIMER_PUT,
-	S_TIMER_DEL,
-	S_TIMER_DUE_SENSOR,
-	S_TIMER_DUE_DOORS,
-	S_TIMER_DUE_SILENCE,
-	S_TIMER_OF_RULE,
-	S_BREACH_OPEN_FIND,
-	S_BREACH_INSERT,
-	S_BREACH_DETAIL,
-	S_BREACH_CLOSE,
-	S_BREACH_STATE,
-	S_BREACH_GET,
-	S_BREACH_LIST,
-	S_AUDIT_INSERT,
-	S_AUDIT_LIST,
-	S_AUDIT_PENDING,
-	S_AUDIT_MARK,
-	S_NOISE_PUT,
-	S_NOISE_PRUNE,
-	S_NOISE_WINDOW,
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_N,
 };
 
 static const char *const sql[S_N] = {
@@ -129,94 +88,6 @@ static const char *const sql[S_N] = {
 	"ROLLBACK",
 };
 
-/* What the rules remember of one sensor. */
-struct sensor_state {
-	bool known;
-	int door; /* 0 closed, 1 open, DOOR_UNKNOWN */
-	int64_t door_since;
-	char status[8]; /* last status message seen: "online", "offline" or "" */
-};
-
-/* What the current transaction knows of one sensor (see the file comment). */
-enum { HB_NONE = 0, HB_PUT, HB_DEL };
-struct batch_sensor {
-	char sensor[KEY_MAX]; /* "" for a free slot */
-	char block[KEY_MAX];
-	bool loaded;          /* state read from rule_sensors */
-	bool dirty;           /* state to write at the flush */
-	struct sensor_state state;
-	int hb;               /* the sensor_offline timer to write at the flush */
-	int64_t hb_due;
-	int64_t hb_since;
-	unsigned none_open;   /* bit per rule_names index: no open breach */
-	int64_t door_due_lb;  /* no door timer is due before this */
-};
-
-struct rules {
-	struct store *store;
-	struct sitehours *hours;
-	struct rules_config cfg;
-	sqlite3 *db;
-	sqlite3_stmt *st[S_N];
-	/* in memory, for the silence rule only: is the link delivering? */
-	int64_t last_arrival_ms;
-	int64_t link_since_ms;
-	/* the thread */
-	pthread_mutex_t mutex;
-	pthread_cond_t cond;
-	bool kicked;
-	bool stopping;
-	bool thread_started;
-	pthread_t thread;
-	rules_alert_fn alert_fn;
-	void *alert_ctx;
-	rules_day_fn day_fn;
-	void *day_ctx;
-	int last_yday; /* -1: not yet known */
-	/* the current ingest transaction's per-sensor table (open addressing) */
-	bool batching;
-	struct batch_sensor *slots;
-	size_t n_slots;
-	size_t n_used;
-};
-
-/* An open (or acknowledged) breach of one sensor and rule. */
-struct open_breach {
-	int64_t id;
-	int64_t started_at;
-	json_t *detail;
-	const char *sensor; /* borrowed from breach_find's caller */
-	const char *rule;
-};
-
-static int db_fail(struct rules *r, const char *what)
-{
-	log_error("rules: %s: %s", what, sqlite3_errmsg(r->db));
-	return -EIO;
-}
-
-static void finish(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static int step_done(struct rules *r, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	finish(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(r, what);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 struct store *rules_store(struct rules *r)
 {
 	return r->store;
@@ -230,23 +101,9 @@ bool rules_rule_valid(const char *name)
 	return false;
 }
 
-static json_t *time_json(int64_t ms)
-{
-	char buf[SBTIME_BUFSZ];
-
-	if (sbtime_format(ms, buf, sizeof(buf)) < 0)
-		return json_null();
-	return json_string(buf);
-}
-
-static const struct hours_policy *policy(struct rules *r)
-{
-	return sitehours_policy(r->hours);
-}
-
 /* ---- the batch table ---- */
 
-static unsigned rule_bit(const char *rule)
+unsigned rules_rule_bit(const char *rule)
 {
 	for (unsigned i = 0; i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
 		if (rule == rule_names[i] || strcmp(rule, rule_names[i]) == 0)
@@ -292,7 +149,7 @@ static int batch_grow(struct rules *r)
  * This transaction's entry for sensor, created empty; NULL outside a batch
  * (or for an id too long to be a sensor's, or out of memory): write through.
  */
-static struct batch_sensor *batch_get(struct rules *r, const char *sensor)
+struct batch_sensor *rules_batch_get(struct rules *r, const char *sensor)
 {
 	struct batch_sensor *b = NULL;
 
@@ -359,253 +216,6 @@ static int sensor_put(struct rules *r, const char *sensor, const char *block,
 	return step_done(r, st, "put sensor state");
 }
 
-/* ---- timers ---- */
-
-static int timer_write(struct rules *r, const char *sensor, const char *rule,
-		       const char *block, int64_t due, int64_t since)
-{
-	sqlite3_stmt *st = r->st[S_TIMER_PUT];
-
-	bind_text(st, 1, sensor);
-	bind_text(st, 2, rule);
-	bind_text(st, 3, block);
-	sqlite3_bind_int64(st, 4, due);
-	sqlite3_bind_int64(st, 5, since);
-	return step_done(r, st, "put timer");
-}
-
-static int timer_remove(struct rules *r, const char *sensor, const char *rule)
-{
-	sqlite3_stmt *st = r->st[S_TIMER_DEL];
-
-	bind_text(st, 1, sensor);
-	bind_text(st, 2, rule);
-	return step_done(r, st, "delete timer");
-}
-
-/*
- * Set a timer. In a batch the silence timer (read only by rules_tick, never
- * inside an ingest transaction) waits for the flush: the last one wins.
- */
-static int timer_put(struct rules *r, const char *sensor, const char *rule, const char *block,
-		     int64_t due, int64_t since)
-{
-	struct batch_sensor *b = batch_get(r, sensor);
-
-	if (b != NULL && strcmp(rule, R_OFFLINE) == 0) {
-		b->hb = HB_PUT;
-		b->hb_due = due;
-		b->hb_since = since;
-		snprintf(b->block, sizeof(b->block), "%s", block);
-		return 0;
-	}
-	if (b != NULL && due < b->door_due_lb)
-		b->door_due_lb = due;
-	return timer_write(r, sensor, rule, block, due, since);
-}
-
-/* Delete one timer, or (rule NULL) every door timer of the sensor. */
-static int timer_del(struct rules *r, const char *sensor, const char *rule)
-{
-	struct batch_sensor *b = batch_get(r, sensor);
-
-	if (b != NULL && rule != NULL && strcmp(rule, R_OFFLINE) == 0) {
-		b->hb = HB_DEL;
-		return 0;
-	}
-	if (b != NULL && rule == NULL)
-		b->door_due_lb = INT64_MAX;
-	return timer_remove(r, sensor, rule);
-}
-
-/*
- * When a door opened at opened_ms becomes "left insecure": the first instant
- * that is outside permitted hours, at least grace after the door opened or
- * after the end of a span it was open through, with no span starting within
- * the grace. A door opened before work starts and open into the day is fine;
- * one opened out of hours and left open is insecure once the grace is over.
- */
-static int insecure_deadline(struct rules *r, int64_t opened_ms, int64_t *out)
-{
-	const struct hours_policy *p = policy(r);
-	int64_t grace = (int64_t)r->cfg.insecure_grace_min * 60 * 1000;
-	int64_t c = opened_ms;
-	int64_t nb = 0;
-
-	for (int i = 0; i < 1000; i++) {
-		if (hours_permitted(p, c)) {
-			if (hours_next_boundary(p, c, &nb) < 0)
-				return -ENOENT; /* permitted for ever */
-			c = nb;
-			continue;
-		}
-		if (hours_next_boundary(p, c, &nb) < 0 || nb > c + grace) {
-			*out = c + grace;
-			return 0;
-		}
-		c = nb;
-	}
-	return -ENOENT;
-}
-
-/* ---- breaches ---- */
-
-static void open_breach_release(struct open_breach *b)
-{
-	json_decref(b->detail);
-	memset(b, 0, sizeof(*b));
-}
-
-/* @retval 0 (found), -ENOENT, -EIO */
-static int breach_find(struct rules *r, const char *sensor, const char *rule,
-		       struct open_breach *out)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_OPEN_FIND];
-	struct batch_sensor *bs = batch_get(r, sensor);
-	const char *detail = NULL;
-	int ret = -ENOENT;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->sensor = sensor;
-	out->rule = rule;
-	if (bs != NULL && (bs->none_open & rule_bit(rule)) != 0)
-		return -ENOENT;
-	bind_text(st, 1, sensor);
-	bind_text(st, 2, rule);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->started_at = sqlite3_column_int64(st, 1);
-		detail = (const char *)sqlite3_column_text(st, 2);
-		out->detail = detail != NULL ? json_loads(detail, 0, NULL) : NULL;
-		if (out->detail == NULL)
-			out->detail = json_object();
-		ret = out->detail != NULL ? 0 : -ENOMEM;
-	} else if (rc != SQLITE_DONE) {
-		ret = db_fail(r, "find breach");
-	} else if (bs != NULL) {
-		bs->none_open |= rule_bit(rule);
-	}
-	finish(st);
-	return ret;
-}
-
-static int audit(struct rules *r, int64_t breach, const char *state, int64_t at,
-		 int64_t recorded_at, const char *who, const char *note, bool alert)
-{
-	sqlite3_stmt *st = r->st[S_AUDIT_INSERT];
-
-	sqlite3_bind_int64(st, 1, breach);
-	bind_text(st, 2, state);
-	sqlite3_bind_int64(st, 3, at);
-	sqlite3_bind_int64(st, 4, recorded_at);
-	bind_text(st, 5, who);
-	bind_text(st, 6, note);
-	sqlite3_bind_int(st, 7, alert ? 0 : 1);
-	return step_done(r, st, "audit");
-}
-
-static int detail_text(json_t *detail, char **out)
-{
-	*out = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	return *out != NULL ? 0 : -ENOMEM;
-}
-
-/* Open a breach (detail borrowed). recorded_at: when the server learnt it. */
-static int breach_open(struct rules *r, const char *rule, const char *block, const char *sensor,
-		       int64_t started_at, json_t *detail, int64_t recorded_at)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_INSERT];
-	struct batch_sensor *bs = batch_get(r, sensor);
-	char *text = NULL;
-	int64_t id;
-	int ret;
-
-	if (bs != NULL)
-		bs->none_open &= ~rule_bit(rule);
-	ret = detail_text(detail, &text);
-	if (ret < 0)
-		return ret;
-	bind_text(st, 1, rule);
-	bind_text(st, 2, block);
-	bind_text(st, 3, sensor);
-	sqlite3_bind_int64(st, 4, started_at);
-	bind_text(st, 5, text);
-	ret = step_done(r, st, "open breach");
-	free(text);
-	if (ret < 0)
-		return ret;
-	id = sqlite3_last_insert_rowid(r->db);
-	log_info("breach %lld: %s at %s (%s) opened", (long long)id, rule, sensor, block);
-	return audit(r, id, "open", started_at, recorded_at, "rules", NULL, true);
-}
-
-static int breach_set_detail(struct rules *r, const struct open_breach *b)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_DETAIL];
-	char *text = NULL;
-	int ret = detail_text(b->detail, &text);
-
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, b->id);
-	bind_text(st, 2, text);
-	ret = step_done(r, st, "update breach");
-	free(text);
-	return ret;
-}
-
-/*
- * Close b at ended_at. A close before the start means a live deadline fired
- * although the door had closed in time (the event arrived late): the breach
- * is kept, zero length, marked "retracted".
- */
-static int breach_close(struct rules *r, struct open_breach *b, int64_t ended_at,
-			int64_t recorded_at)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_CLOSE];
-	char *text = NULL;
-	int ret;
-
-	if (ended_at < b->started_at) {
-		json_object_set_new(b->detail, "retracted", json_true());
-		ended_at = b->started_at;
-	}
-	ret = detail_text(b->detail, &text);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, b->id);
-	sqlite3_bind_int64(st, 2, ended_at);
-	bind_text(st, 3, text);
-	ret = step_done(r, st, "close breach");
-	free(text);
-	if (ret == 0) {
-		struct batch_sensor *bs = b->sensor != NULL ? batch_get(r, b->sensor) : NULL;
-
-		if (bs != NULL)
-			bs->none_open |= rule_bit(b->rule);
-		log_info("breach %lld closed", (long long)b->id);
-		ret = audit(r, b->id, "closed", ended_at, recorded_at, "rules", NULL, true);
-	}
-	return ret;
-}
-
-/* Close the open breach of (sensor, rule), if any. */
-static int close_if_open(struct rules *r, const char *sensor, const char *rule, int64_t ended_at,
-			 int64_t recorded_at)
-{
-	struct open_breach b;
-	int ret = breach_find(r, sensor, rule, &b);
-
-	if (ret == -ENOENT)
-		return 0;
-	if (ret == 0)
-		ret = breach_close(r, &b, ended_at, recorded_at);
-	open_breach_release(&b);
-	return ret;
-}
-
 /* ---- doors ---- */
 
 /* A door deadline came due (by event time or wall clock): open its breach. */
@@ -622,7 +232,7 @@ static int fire_door_timer(struct rules *r, const char *sensor, const char *rule
 	ret = breach_find(r, sensor, rule, &b);
 	if (ret == 0) {
 		/* still open from an earlier day: the same continuing condition */
-		open_breach_release(&b);
+		breach_release(&b);
 		return 0;
 	}
 	if (ret != -ENOENT)
@@ -645,7 +255,7 @@ static int fire_due_for_sensor(struct rules *r, const char *sensor, int64_t upto
 			       int64_t recorded_at)
 {
 	sqlite3_stmt *st = r->st[S_TIMER_DUE_SENSOR];
-	struct batch_sensor *bs = batch_get(r, sensor);
+	struct batch_sensor *bs = rules_batch_get(r, sensor);
 	char rule[32], block[64];
 	int64_t due, since;
 	int ret = 0;
@@ -699,7 +309,7 @@ static int door_opened(struct rules *r, const struct rules_event *ev, struct sen
 		if (ret == 0) {
 			json_object_set_new(b.detail, "opened_at", time_json(ev->ts_ms));
 			ret = breach_set_detail(r, &b);
-			open_breach_release(&b);
+			breach_release(&b);
 		} else if (ret == -ENOENT) {
 			detail = json_pack("{s:o}", "opened_at", time_json(ev->ts_ms));
 			ret = detail != NULL ? breach_open(r, R_OOH_ACCESS, ev->block, ev->sensor,
@@ -711,7 +321,7 @@ static int door_opened(struct rules *r, const struct rules_event *ev, struct sen
 			return ret;
 	}
 	if (ev->role == RULES_ROLE_SITE_ACCESS || ev->role == RULES_ROLE_SECURE_STORE) {
-		if (insecure_deadline(r, ev->ts_ms, &due) == 0) {
+		if (timer_insecure_deadline(r, ev->ts_ms, &due) == 0) {
 			ret = timer_put(r, ev->sensor, R_INSECURE, ev->block, due, ev->ts_ms);
 			if (ret < 0)
 				return ret;
@@ -735,7 +345,7 @@ static int door_closed(struct rules *r, const struct rules_event *ev, struct sen
 	s->door_since = ev->ts_ms;
 	ret = timer_del(r, ev->sensor, NULL);
 	for (size_t i = 0; ret == 0 && i < 3; i++)
-		ret = close_if_open(r, ev->sensor, door_rules[i], ev->ts_ms, ev->arrived_ms);
+		ret = breach_close_if_open(r, ev->sensor, door_rules[i], ev->ts_ms, ev->arrived_ms);
 	return ret;
 }
 
@@ -755,7 +365,7 @@ static int noise_ooh(struct rules *r, const struct rules_event *ev, bool loud)
 			ret = breach_close(r, &b, ev->ts_ms, ev->arrived_ms);
 		else
 			ret = 0;
-		open_breach_release(&b);
+		breach_release(&b);
 		return ret;
 	}
 	if (ret == 0) {
@@ -768,7 +378,7 @@ static int noise_ooh(struct rules *r, const struct rules_event *ev, bool loud)
 						 1));
 		json_object_set_new(b.detail, "last_period_at", time_json(ev->ts_ms));
 		ret = breach_set_detail(r, &b);
-		open_breach_release(&b);
+		breach_release(&b);
 		return ret;
 	}
 	detail = json_pack("{s:f,s:f,s:f,s:i,s:o}", "laeq", ev->laeq, "max_laeq", ev->laeq,
@@ -846,7 +456,7 @@ static int noise_excess(struct rules *r, const struct rules_event *ev, bool in_h
 		return ret;
 	if (!in_hours || !(avg > r->cfg.in_hours_laeq)) {
 		ret = ret == 0 ? breach_close(r, &b, ev->ts_ms, ev->arrived_ms) : 0;
-		open_breach_release(&b);
+		breach_release(&b);
 		return ret;
 	}
 	if (ret == 0) {
@@ -854,7 +464,7 @@ static int noise_excess(struct rules *r, const struct rules_event *ev, bool in_h
 		json_object_set_new(b.detail, "laeq_window", json_real(avg));
 		json_object_set_new(b.detail, "max_laeq_window", json_real(avg > max ? avg : max));
 		ret = breach_set_detail(r, &b);
-		open_breach_release(&b);
+		breach_release(&b);
 		return ret;
 	}
 	detail = json_pack("{s:f,s:f,s:f,s:i}", "laeq_window", avg, "max_laeq_window", avg,
@@ -907,7 +517,7 @@ static int went_offline(struct rules *r, const char *sensor, const char *block, 
 		return ret;
 	ret = breach_find(r, sensor, R_OFFLINE, &b);
 	if (ret == 0) {
-		open_breach_release(&b);
+		breach_release(&b);
 		return 0;
 	}
 	if (ret != -ENOENT)
@@ -936,7 +546,7 @@ static void note_arrival(struct rules *r, int64_t arrived)
 
 int rules_event(struct rules *r, const struct rules_event *ev)
 {
-	struct batch_sensor *b = batch_get(r, ev->sensor);
+	struct batch_sensor *b = rules_batch_get(r, ev->sensor);
 	struct sensor_state s;
 	const char *status = NULL;
 	int ret = 0;
@@ -960,7 +570,7 @@ int rules_event(struct rules *r, const struct rules_event *ev)
 	note_arrival(r, ev->arrived_ms);
 	if (ev->kind != RULES_KIND_STATUS || ev->online) {
 		/* heard from: not offline (any more) */
-		ret = close_if_open(r, ev->sensor, R_OFFLINE, ev->arrived_ms, ev->arrived_ms);
+		ret = breach_close_if_open(r, ev->sensor, R_OFFLINE, ev->arrived_ms, ev->arrived_ms);
 		if (ret == 0)
 			ret = arm_heartbeat(r, ev);
 		if (ret < 0)
@@ -1152,7 +762,7 @@ static int tick_silence(struct rules *r, int64_t now, int *opened)
 	return 0;
 }
 
-static int tx(struct rules *r, enum stmt which)
+int rules_tx(struct rules *r, enum stmt which)
 {
 	return step_done(r, r->st[which], sql[which]);
 }
@@ -1160,7 +770,7 @@ static int tx(struct rules *r, enum stmt which)
 int rules_tick(struct rules *r, int64_t now_ms)
 {
 	int opened = 0;
-	int ret = tx(r, S_BEGIN);
+	int ret = rules_tx(r, S_BEGIN);
 
 	if (ret < 0)
 		return ret;
@@ -1168,10 +778,10 @@ int rules_tick(struct rules *r, int64_t now_ms)
 	if (ret == 0)
 		ret = tick_silence(r, now_ms, &opened);
 	if (ret == 0)
-		ret = tx(r, S_COMMIT);
+		ret = rules_tx(r, S_COMMIT);
 	if (ret < 0) {
 		if (!sqlite3_get_autocommit(r->db))
-			tx(r, S_ROLLBACK);
+			rules_tx(r, S_ROLLBACK);
 		return ret;
 	}
 	return opened;
@@ -1214,7 +824,7 @@ int rules_hours_changed(struct rules *r)
 		ret = db_fail(r, "list timers");
 	finish(st);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (insecure_deadline(r, list[i].since, &due) == 0)
+		if (timer_insecure_deadline(r, list[i].since, &due) == 0)
 			ret = timer_put(r, list[i].sensor, R_INSECURE, list[i].block, due,
 					list[i].since);
 		else
@@ -1222,229 +832,6 @@ int rules_hours_changed(struct rules *r)
 	}
 	free(list);
 	return ret;
-}
-
-/* ---- acknowledgement and reading ---- */
-
-int rules_ack(struct rules *r, int64_t id, const char *who, const char *note, int64_t now_ms)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_GET];
-	bool was_open = false;
-	int ret;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		was_open = strcmp((const char *)sqlite3_column_text(st, 6), "open") == 0;
-	finish(st);
-	if (rc == SQLITE_DONE)
-		return -ENOENT;
-	if (rc != SQLITE_ROW)
-		return db_fail(r, "get breach");
-	if (was_open) {
-		st = r->st[S_BREACH_STATE];
-		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, "acknowledged");
-		ret = step_done(r, st, "acknowledge");
-		if (ret < 0)
-			return ret;
-		log_info("breach %lld acknowledged by %s", (long long)id, who);
-	}
-	return audit(r, id, was_open ? "acknowledged" : "note", now_ms, now_ms, who, note,
-		     was_open);
-}
-
-/* The breach row at the statement's current row, as the API shows it. */
-static json_t *breach_row_json(sqlite3_stmt *st, int off)
-{
-	const char *detail_text = (const char *)sqlite3_column_text(st, off + 7);
-	json_t *detail = detail_text != NULL ? json_loads(detail_text, 0, NULL) : NULL;
-
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o}", "id",
-			 (json_int_t)sqlite3_column_int64(st, off), "rule",
-			 (const char *)sqlite3_column_text(st, off + 1), "block",
-			 (const char *)sqlite3_column_text(st, off + 2), "sensor",
-			 (const char *)sqlite3_column_text(st, off + 3), "started_at",
-			 time_json(sqlite3_column_int64(st, off + 4)), "ended_at",
-			 sqlite3_column_type(st, off + 5) == SQLITE_NULL
-				 ? json_null()
-				 : time_json(sqlite3_column_int64(st, off + 5)),
-			 "state", (const char *)sqlite3_column_text(st, off + 6), "detail",
-			 detail != NULL ? detail : json_object());
-}
-
-int rules_breaches_json(struct rules *r, const struct rules_filter *f, json_t **out)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_LIST];
-	json_t *arr = json_array();
-	long limit = f->limit > 0 && f->limit <= LIST_MAX ? f->limit : 100;
-	int ret = 0;
-	int rc;
-
-	*out = NULL;
-	if (arr == NULL)
-		return -ENOMEM;
-	bind_text(st, 1, f->state);
-	bind_text(st, 2, f->rule);
-	bind_text(st, 3, f->block);
-	bind_text(st, 4, f->sensor);
-	if (f->from_ms > 0)
-		sqlite3_bind_int64(st, 5, f->from_ms);
-	if (f->to_ms > 0)
-		sqlite3_bind_int64(st, 6, f->to_ms);
-	sqlite3_bind_int64(st, 7, limit);
-	sqlite3_bind_int64(st, 8, f->offset > 0 ? f->offset : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (json_array_append_new(arr, breach_row_json(st, 0)) < 0) {
-			ret = -ENOMEM;
-			break;
-		}
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(r, "list breaches");
-	finish(st);
-	if (ret == 0) {
-		*out = json_pack("{s:O}", "breaches", arr);
-		if (*out == NULL)
-			ret = -ENOMEM;
-	}
-	json_decref(arr);
-	return ret;
-}
-
-int rules_breach_json(struct rules *r, int64_t id, json_t **out)
-{
-	sqlite3_stmt *st = r->st[S_BREACH_GET];
-	json_t *b = NULL;
-	json_t *trail = NULL;
-	int ret = 0;
-	int rc;
-
-	*out = NULL;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		b = breach_row_json(st, 0);
-	finish(st);
-	if (rc == SQLITE_DONE)
-		return -ENOENT;
-	if (rc != SQLITE_ROW)
-		return db_fail(r, "get breach");
-	trail = json_array();
-	if (b == NULL || trail == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	st = r->st[S_AUDIT_LIST];
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *a = json_pack("{s:s,s:o,s:o,s:s,s:s?}", "state",
-				      (const char *)sqlite3_column_text(st, 0), "at",
-				      time_json(sqlite3_column_int64(st, 1)), "recorded_at",
-				      time_json(sqlite3_column_int64(st, 2)), "who",
-				      (const char *)sqlite3_column_text(st, 3), "note",
-				      (const char *)sqlite3_column_text(st, 4));
-
-		if (json_array_append_new(trail, a) < 0) {
-			ret = -ENOMEM;
-			break;
-		}
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(r, "audit trail");
-	finish(st);
-	if (ret == 0 && json_object_set(b, "audit", trail) < 0)
-		ret = -ENOMEM;
-	if (ret == 0) {
-		*out = b;
-		b = NULL;
-	}
-out:
-	json_decref(trail);
-	json_decref(b);
-	return ret;
-}
-
-/* ---- alerts ---- */
-
-/* One round: up to 100 alerts. @retval how many were taken by fn, or -EIO, -ENOMEM */
-static int publish_round(struct rules *r, rules_alert_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = r->st[S_AUDIT_PENDING];
-	int64_t ids[100];
-	char *texts[100] = {NULL};
-	size_t n = 0;
-	int sent = 0;
-	int ret = 0;
-	int rc;
-
-	while (n < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *b = breach_row_json(st, 2);
-		json_t *alert = NULL;
-
-		ids[n] = sqlite3_column_int64(st, 0);
-		if (b != NULL)
-			alert = json_pack("{s:O,s:s,s:O,s:O,s:O,s:O,s:O}", "breach",
-					  json_object_get(b, "id"), "state",
-					  (const char *)sqlite3_column_text(st, 1), "rule",
-					  json_object_get(b, "rule"), "block",
-					  json_object_get(b, "block"), "sensor",
-					  json_object_get(b, "sensor"), "started_at",
-					  json_object_get(b, "started_at"), "detail",
-					  json_object_get(b, "detail"));
-		if (alert != NULL && strcmp((const char *)sqlite3_column_text(st, 1), "closed") == 0)
-			json_object_set(alert, "ended_at", json_object_get(b, "ended_at"));
-		texts[n] = alert != NULL ? json_dumps(alert, JSON_COMPACT) : NULL;
-		json_decref(alert);
-		json_decref(b);
-		if (texts[n] == NULL) {
-			ret = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	finish(st);
-	/*
-	 * One transaction (one sync) for the round's marks, not one per alert. A
-	 * crash before its commit sends the round's alerts again: at least once,
-	 * as before.
-	 */
-	if (ret == 0 && n > 0)
-		ret = tx(r, S_BEGIN);
-	for (size_t i = 0; ret == 0 && i < n; i++) {
-		if (fn(ctx, texts[i]) < 0)
-			break; /* not connected: the rest wait, in order */
-		st = r->st[S_AUDIT_MARK];
-		sqlite3_bind_int64(st, 1, ids[i]);
-		ret = step_done(r, st, "mark alert");
-		if (ret == 0)
-			sent++;
-	}
-	if (n > 0 && !sqlite3_get_autocommit(r->db)) {
-		if (ret == 0)
-			ret = tx(r, S_COMMIT);
-		if (ret < 0 && !sqlite3_get_autocommit(r->db))
-			tx(r, S_ROLLBACK);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(texts[i]);
-	return ret < 0 ? ret : sent;
-}
-
-int rules_publish_alerts(struct rules *r, rules_alert_fn fn, void *ctx)
-{
-	int ret;
-
-	/* bounded, so the store lock is not held for ever behind a busy ingest */
-	for (int round = 0; round < ALERT_ROUNDS_MAX; round++) {
-		ret = publish_round(r, fn, ctx);
-		if (ret < 0)
-			return ret;
-		if (ret < 100)
-			break;
-	}
-	return 0;
 }
 
 /* ---- life cycle and thread ---- */
