@@ -33,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include "siteboard/hashmap.h"
 #include "siteboard/hours.h"
 #include "siteboard/log.h"
 #include "siteboard/sbtime.h"
@@ -111,40 +112,6 @@ unsigned rules_rule_bit(const char *rule)
 	return 0;
 }
 
-static size_t key_hash(const char *key)
-{
-	size_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)key; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
-
-static struct batch_sensor *slot_of(struct batch_sensor *slots, size_t n, const char *key)
-{
-	size_t i = key_hash(key) & (n - 1);
-
-	while (slots[i].sensor[0] != '\0' && strcmp(slots[i].sensor, key) != 0)
-		i = (i + 1) & (n - 1);
-	return &slots[i];
-}
-
-static int batch_grow(struct rules *r)
-{
-	size_t n = r->n_slots != 0 ? r->n_slots * 2 : BATCH_SLOTS_MIN;
-	struct batch_sensor *slots = calloc(n, sizeof(*slots));
-
-	if (slots == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->n_slots; i++)
-		if (r->slots[i].sensor[0] != '\0')
-			*slot_of(slots, n, r->slots[i].sensor) = r->slots[i];
-	free(r->slots);
-	r->slots = slots;
-	r->n_slots = n;
-	return 0;
-}
-
 /*
  * This transaction's entry for sensor, created empty; NULL outside a batch
  * (or for an id too long to be a sensor's, or out of memory): write through.
@@ -152,26 +119,24 @@ static int batch_grow(struct rules *r)
 struct batch_sensor *rules_batch_get(struct rules *r, const char *sensor)
 {
 	struct batch_sensor *b = NULL;
+	void *v = NULL;
+	bool created = false;
 
 	if (!r->batching || strlen(sensor) >= KEY_MAX)
 		return NULL;
-	if ((r->n_used + 1) * 2 > r->n_slots && batch_grow(r) < 0)
+	if (hashmap_put(r->batch, sensor, &v, &created) < 0)
 		return NULL;
-	b = slot_of(r->slots, r->n_slots, sensor);
-	if (b->sensor[0] == '\0') {
-		memset(b, 0, sizeof(*b));
+	b = v;
+	if (created) {
 		snprintf(b->sensor, sizeof(b->sensor), "%s", sensor);
 		b->door_due_lb = INT64_MIN;
-		r->n_used++;
 	}
 	return b;
 }
 
 static void batch_clear(struct rules *r)
 {
-	if (r->n_used > 0)
-		memset(r->slots, 0, r->n_slots * sizeof(*r->slots));
-	r->n_used = 0;
+	hashmap_clear(r->batch);
 	r->batching = false;
 }
 
@@ -657,11 +622,10 @@ int rules_ingest_flush(void *ctx)
 	bool any = r->batching;
 	int ret = 0;
 
-	for (size_t i = 0; ret == 0 && i < r->n_slots; i++) {
-		const struct batch_sensor *b = &r->slots[i];
+	size_t pos = 0;
+	const struct batch_sensor *b = NULL;
 
-		if (b->sensor[0] == '\0')
-			continue;
+	while (ret == 0 && (b = hashmap_next(r->batch, &pos, NULL)) != NULL) {
 		if (b->dirty)
 			ret = sensor_put(r, b->sensor, b->block, &b->state);
 		if (ret == 0 && b->hb == HB_PUT)
@@ -926,6 +890,9 @@ int rules_open(struct store *store, struct sitehours *hours, const struct rules_
 	r->hours = hours;
 	r->cfg = *cfg;
 	r->db = store_sqlite(store);
+	ret = hashmap_open(sizeof(struct batch_sensor), BATCH_MAX, &r->batch);
+	if (ret < 0)
+		goto out;
 	for (int i = 0; i < S_N; i++) {
 		if (sqlite3_prepare_v3(r->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->st[i],
 				       NULL) != SQLITE_OK) {
@@ -959,7 +926,7 @@ void rules_close(struct rules *r)
 	rules_stop(r);
 	for (int i = 0; i < S_N; i++)
 		sqlite3_finalize(r->st[i]);
-	free(r->slots);
+	hashmap_close(r->batch);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->mutex);
 	free(r);

@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+struct hashmap;
+
 #include "hours/sitehours.h"
 #include "rules/rules.h"
 #include "siteboard/log.h"
@@ -34,7 +36,7 @@
 #define TICK_BATCH 200
 #define LIST_MAX 1000
 #define DOOR_UNKNOWN (-1)
-#define BATCH_SLOTS_MIN 256
+#define BATCH_MAX 65536 /* sensors in one transaction; more are written through */
 #define KEY_MAX 64
 #define ALERT_ROUNDS_MAX 20 /* of 100 alerts, per rules_publish_alerts */
 
@@ -78,7 +80,7 @@ struct sensor_state {
 /* What the current transaction knows of one sensor (see the file comment). */
 enum { HB_NONE = 0, HB_PUT, HB_DEL };
 struct batch_sensor {
-	char sensor[KEY_MAX]; /* "" for a free slot */
+	char sensor[KEY_MAX];
 	char block[KEY_MAX];
 	bool loaded;          /* state read from rule_sensors */
 	bool dirty;           /* state to write at the flush */
@@ -111,11 +113,9 @@ struct rules {
 	rules_day_fn day_fn;
 	void *day_ctx;
 	int last_yday; /* -1: not yet known */
-	/* the current ingest transaction's per-sensor table (open addressing) */
+	/* the current ingest transaction's per-sensor table */
 	bool batching;
-	struct batch_sensor *slots;
-	size_t n_slots;
-	size_t n_used;
+	struct hashmap *batch; /* of struct batch_sensor, at most BATCH_MAX */
 };
 
 /* An open (or acknowledged) breach of one sensor and rule. */
