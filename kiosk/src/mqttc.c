@@ -59,6 +59,7 @@ static void push(struct mqttc *m, int code, void *data)
 
 static void on_connect(void *ctx)
 {
+	log_info("connected to the broker"); /* a documented line (docs/kiosk.md) */
 	push(ctx, MQTTC_EV_CONNECTED, NULL);
 }
 
