@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kiosk's MQTT client (libmosquitto, its own network thread). It
+ * The kiosk's MQTT client (the common client in siteboard/mqtt.h). It
  * subscribes to the block's board topic and hands every message, and every
  * connection change, to the main loop as an SDL user event; it never touches
  * the cache or the screen. It owns the kiosk status topic's last will.
  *
  * Threads: mqttc_open, mqttc_publish and mqttc_close are called from the
- * main thread; callbacks run on libmosquitto's thread and only copy and push.
+ * main thread; callbacks run on the client's network thread and only copy and push.
  */
 #ifndef SITEBOARD_KIOSK_MQTTC_H
 #define SITEBOARD_KIOSK_MQTTC_H
@@ -46,7 +46,8 @@ struct mqttc_config {
 struct mqttc;
 
 /*
- * Start connecting in the background (reconnects every 1..30 s). Returns
+ * Start connecting in the background, over siteboard/mqtt.h (retries from
+ * the first attempt, every address of the host, 0.5..30 s backoff). Returns
  * without waiting for the broker.
  * @retval 0 and *out set, -EINVAL bad config (logged), -ENOMEM, -EIO (logged)
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boards to MQTT (libmosquitto on a network thread of ours): connects
- * asynchronously and keeps reconnecting; on every successful (re)connect it
+ * Boards to MQTT (over the common client, siteboard/mqtt.h): connects in
+ * the background and keeps reconnecting; on every successful (re)connect it
  * republishes every block's stored board, retained at QoS 1, so the broker
  * always holds exactly what the store committed. publish_board sends one
  * changed board (or clears a deleted block's retained board).

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sensord's MQTT connection (libmosquitto): connect with a last will, keep
- * reconnecting for ever (including when the very first attempt fails, which
- * libmosquitto 2.0's own loop gives up on), publish at QoS 1, and hand
- * connection changes and PUBACK mids to the owner's thread.
+ * sensord's MQTT connection, over the common client (siteboard/mqtt.h):
+ * connect with a last will, keep reconnecting for ever (including when the
+ * very first attempt fails), publish at QoS 1, and hand connection changes
+ * and PUBACK mids to the owner's thread.
  *
- * Threads: the network thread is ours and only records events under the
- * link's mutex and writes a byte to wake_fd; everything else (publishing,
- * taking events) is called from the owner's thread.
+ * Threads: the common client's network thread only records events under
+ * the link's mutex and writes a byte to wake_fd; everything else
+ * (publishing, taking events) is called from the owner's thread.
  */
 #ifndef SENSORD_MQTTLINK_H
 #define SENSORD_MQTTLINK_H
@@ -30,7 +30,7 @@ struct mqttlink;
 
 /*
  * Start connecting in the background. A broker that is down is not an
- * error: the link keeps trying (1 s, doubling to 30 s).
+ * error: the link keeps trying (0.5 s, doubling to 30 s).
  * @retval 0, -ENOMEM, -EINVAL (bad TLS or credentials, logged)
  */
 int mqttlink_open(const struct mqttlink_options *opt, struct mqttlink **out);
