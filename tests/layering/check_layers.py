@@ -123,7 +123,10 @@ def find_cycles(edges):
 
 def check(root):
     problems, edges = [], {}
-    for rel in sources(root):
+    files = list(sources(root))
+    if not files:
+        return [f'{root}: no C sources under {", ".join(ROOTS)}: wrong --root?']
+    for rel in files:
         src = folder_of(rel)
         if src is None:
             problems.append(f'{rel}: folder not declared: add it to FOLDERS in '
