@@ -241,56 +241,46 @@ static int check_serial(const char *path, const struct pass1 *p, const struct sd
 	return 0;
 }
 
-int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
+/* Pass one: the sections and their inputs. 0, -ENOENT, -EINVAL, -ENOMEM (err set). */
+static int read_sections(const char *path, struct pass1 *p, char *err, size_t err_len)
 {
-	struct pass1 *p = NULL;
-	struct config_key *keys = NULL;
-	size_t n = 0;
-	int ret = -ENOMEM;
-	int line;
+	int line = ini_parse(path, handler1, p);
 
-	memset(c, 0, sizeof(*c));
-	if (err_len > 0)
-		err[0] = '\0';
-	p = calloc(1, sizeof(*p));
-	keys = calloc(MAX_KEYS, sizeof(*keys));
-	if (!p || !keys) {
-		snprintf(err, err_len, "%s: out of memory", path);
-		goto out;
-	}
-	p->c = c;
-	line = ini_parse(path, handler1, p);
 	if (line == -1) {
 		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
 	if (line == -2) {
 		snprintf(err, err_len, "%s: out of memory", path);
-		goto out;
+		return -ENOMEM;
 	}
-	ret = -EINVAL;
 	if (line > 0 && p->msg[0] != '\0') {
 		snprintf(err, err_len, "%s:%d: %s", path, line, p->msg);
-		goto out;
+		return -EINVAL;
 	}
-	/* a syntax error (line > 0, no message) is reported by config_load below */
-	for (size_t i = 0; i < c->n_sensors; i++) {
-		if (line == 0 && !p->has_input[i]) {
+	/* a syntax error (line > 0, no message) is reported by config_load later */
+	for (size_t i = 0; line == 0 && i < p->c->n_sensors; i++) {
+		if (!p->has_input[i]) {
 			snprintf(err, err_len, "%s: missing required key 'input' in [%s]", path,
 				 p->sections[i]);
-			goto out;
+			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+/* The defaults and the key table of pass two into keys (MAX_KEYS). 0 or -ENOMEM. */
+static int build_keys(struct pass1 *p, struct sdconf *c, struct config_key *keys, size_t *count)
+{
+	size_t n = 0;
 
 	c->port = 1883;
 	c->queue_max = 100000;
 	c->heartbeat_s = 60; /* the server calls a sensor offline after 3 missed (its [sensors] heartbeat_s, default 60) */
-	ret = -ENOMEM;
 	c->host = strdup("localhost");
 	c->id = strdup("sensord");
 	if (!c->host || !c->id)
-		goto out;
+		return -ENOMEM;
 	keys[n++] = KEY("mqtt", "host", CONFIG_STRING, &c->host, false, 0, 0);
 	keys[n++] = KEY("mqtt", "port", CONFIG_INT, &c->port, false, 1, 65535);
 	keys[n++] = KEY("mqtt", "username", CONFIG_STRING, &c->username, false, 0, 0);
@@ -315,33 +305,39 @@ int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
 		if (s->input == SDCONF_ALSA)
 			s->device = strdup("default");
 		if ((s->input == SDCONF_GPIO && !s->chip) || (s->input == SDCONF_ALSA && !s->device))
-			goto out;
+			return -ENOMEM;
 		n += sensor_keys(p->sections[i], s, &keys[n]);
 	}
-	/* "input" was read in pass one: give its keys a throwaway destination */
-	{
-		char *scratch[SDCONF_MAX_SENSORS] = {NULL};
-		size_t j = 0;
+	*count = n;
+	return 0;
+}
 
-		for (size_t i = 0; i < n; i++)
-			if (keys[i].dest == NULL && j < SDCONF_MAX_SENSORS)
-				keys[i].dest = &scratch[j++];
-		ret = config_load(path, keys, n, err, err_len);
-		for (size_t i = 0; i < j; i++)
-			free(scratch[i]);
-	}
-	if (ret < 0)
-		goto out;
-	ret = check_serial(path, p, c, err, err_len);
-	if (ret < 0)
-		goto out;
+/* Pass two. "input" was read in pass one: its keys get a throwaway destination. */
+static int read_keys(const char *path, struct config_key *keys, size_t n, char *err,
+		     size_t err_len)
+{
+	char *scratch[SDCONF_MAX_SENSORS] = {NULL};
+	size_t j = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].dest == NULL && j < SDCONF_MAX_SENSORS)
+			keys[i].dest = &scratch[j++];
+	ret = config_load(path, keys, n, err, err_len);
+	for (size_t i = 0; i < j; i++)
+		free(scratch[i]);
+	return ret;
+}
+
+/* What needs every key read: the log level, the client id, each sensor's block. */
+static int finish_config(const char *path, struct sdconf *c, char *err, size_t err_len)
+{
 	if (c->log_level && strcmp(c->log_level, "error") != 0 &&
 	    strcmp(c->log_level, "warn") != 0 && strcmp(c->log_level, "info") != 0 &&
 	    strcmp(c->log_level, "debug") != 0) {
 		snprintf(err, err_len, "%s: 'log_level' in [sensord] must be error, warn, info or debug",
 			 path);
-		ret = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	if (!c->client_id) {
 		char buf[TOPIC_ID_MAX * 2 + 32];
@@ -356,17 +352,43 @@ int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
 			s->block = strdup(c->block);
 		if (strcmp(s->id, c->id) == 0) {
 			snprintf(err, err_len, "%s: sensor id '%s' is also [sensord] id", path, s->id);
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
 	}
-	ret = -ENOMEM;
 	if (!c->client_id)
-		goto out;
+		return -ENOMEM;
 	for (size_t i = 0; i < c->n_sensors; i++)
 		if (!c->sensors[i].block)
-			goto out;
-	ret = 0;
+			return -ENOMEM;
+	return 0;
+}
+
+int sdconf_load(const char *path, struct sdconf *c, char *err, size_t err_len)
+{
+	struct pass1 *p = NULL;
+	struct config_key *keys = NULL;
+	size_t n = 0;
+	int ret = -ENOMEM;
+
+	memset(c, 0, sizeof(*c));
+	if (err_len > 0)
+		err[0] = '\0';
+	p = calloc(1, sizeof(*p));
+	keys = calloc(MAX_KEYS, sizeof(*keys));
+	if (!p || !keys) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		goto out;
+	}
+	p->c = c;
+	ret = read_sections(path, p, err, err_len);
+	if (ret == 0)
+		ret = build_keys(p, c, keys, &n);
+	if (ret == 0)
+		ret = read_keys(path, keys, n, err, err_len);
+	if (ret == 0)
+		ret = check_serial(path, p, c, err, err_len);
+	if (ret == 0)
+		ret = finish_config(path, c, err, err_len);
 out:
 	if (ret == -ENOMEM && err_len > 0 && err[0] == '\0')
 		snprintf(err, err_len, "%s: out of memory", path);
