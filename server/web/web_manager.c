@@ -1090,208 +1090,270 @@ static const char legend[] =
 	"loudest moment)</li>"
 	"<li><span class=\"swatch\" style=\"background:#a4161a\"></span>Breach</li></ul>";
 
-static void day_page(struct wreq *r)
-{
-	struct web *w = r->w;
-	struct block_list *blocks = calloc(1, sizeof(*blocks));
-	struct noise_sensors *ns = calloc(1, sizeof(*ns));
+/* Everything the day view shows, read once; freed by day_release. */
+struct day_view {
+	struct block_list *blocks;
+	struct noise_sensors *ns;
 	struct periods ps[NOISE_SENSORS_MAX];
 	struct hours_span spans[SPANS_MAX];
 	struct noisechart_mark span_marks[SPANS_MAX];
-	struct noisechart_mark *bmarks = NULL;
-	char (*blabels)[160] = NULL;
-	struct rules_filter f = {0};
-	const char *block = form_get(r->query, "block");
-	const char *date = form_get(r->query, "date");
-	const char *message = NULL;
-	const char *name = NULL;
-	char today[16], prev[16], next[16], title[320], desc[600], chart_id[48], when[64];
-	int64_t start = 0, end = 0;
-	json_t *breaches = NULL;
-	size_t n_spans = 0, n_b = 0;
-	struct html h;
+	struct noisechart_mark *bmarks;
+	char (*blabels)[160];
+	json_t *breaches;
+	size_t n_spans;
+	size_t n_b;
+	const char *block;
+	const char *name;
+	const char *date;
+	const char *message;
+	int status;
+	int64_t start;
+	int64_t end;
 	int ymd[3];
-	int status = 200;
-	int ret = 0;
+	char today[16], prev[16], next[16], when[64];
+};
 
-	memset(ps, 0, sizeof(ps));
-	if (blocks == NULL || ns == NULL) {
-		web_page_message(r, 503, "Sorry, there is a problem", "Please try again.");
-		goto out;
-	}
-	local_date(r->now_ms, today, sizeof(today));
-	if (date == NULL || date[0] == '\0')
-		date = today;
-	if (parse_day(date, &start, &end, ymd) < 0) {
-		message = "Enter a date as YYYY-MM-DD. Showing today instead.";
-		status = 422;
-		date = today;
-		parse_day(date, &start, &end, ymd);
+static void day_release(struct day_view *d)
+{
+	for (size_t i = 0; i < NOISE_SENSORS_MAX; i++)
+		free(d->ps[i].p);
+	free(d->bmarks);
+	free(d->blabels);
+	json_decref(d->breaches);
+	free(d->ns);
+	free(d->blocks);
+}
+
+/* The date and block asked for. 0, or -1 with the answer already given. */
+static int day_choose(struct wreq *r, struct day_view *d)
+{
+	struct web *w = r->w;
+
+	local_date(r->now_ms, d->today, sizeof(d->today));
+	if (d->date == NULL || d->date[0] == '\0')
+		d->date = d->today;
+	if (parse_day(d->date, &d->start, &d->end, d->ymd) < 0) {
+		d->message = "Enter a date as YYYY-MM-DD. Showing today instead.";
+		d->status = 422;
+		d->date = d->today;
+		parse_day(d->date, &d->start, &d->end, d->ymd);
 	}
 	store_lock(w->store);
-	load_blocks(r, blocks);
+	load_blocks(r, d->blocks);
 	store_unlock(w->store);
-	if (blocks->n == 0) {
+	if (d->blocks->n == 0) {
 		web_page_message(r, 200, "Noise day view", "There are no blocks yet.");
-		goto out;
+		return -1;
 	}
-	if (block == NULL || block[0] == '\0')
-		block = blocks->b[0].id;
-	name = topic_id_valid(block) ? block_name(blocks, block) : NULL;
-	if (name == NULL) {
+	if (d->block == NULL || d->block[0] == '\0')
+		d->block = d->blocks->b[0].id;
+	d->name = topic_id_valid(d->block) ? block_name(d->blocks, d->block) : NULL;
+	if (d->name == NULL) {
 		web_not_found(r);
-		goto out;
+		return -1;
 	}
-	f.block = block;
-	f.from_ms = start;
-	f.to_ms = end;
+	return 0;
+}
+
+/* The day's permitted spans, noise periods and breaches. 0, or -1 with the answer given. */
+static int day_read(struct wreq *r, struct day_view *d)
+{
+	struct web *w = r->w;
+	struct rules_filter f = {0};
+	int ret = 0;
+
+	f.block = d->block;
+	f.from_ms = d->start;
+	f.to_ms = d->end;
 	f.limit = DAY_BREACHES_MAX;
 	store_lock(w->store);
 	if (w->opt.hours != NULL)
-		n_spans = hours_spans_for_date(sitehours_policy(w->opt.hours), ymd[0], ymd[1], ymd[2],
-					       spans, SPANS_MAX);
-	sensordb_sensor_foreach(w->sensordb, block, noise_sensor_cb, ns);
-	for (size_t i = 0; ret >= 0 && i < ns->n; i++) {
-		struct sensordb_query q = {ns->id[i], NULL, start, end, PERIODS_MAX + 1, 0};
+		d->n_spans = hours_spans_for_date(sitehours_policy(w->opt.hours), d->ymd[0],
+						  d->ymd[1], d->ymd[2], d->spans, SPANS_MAX);
+	sensordb_sensor_foreach(w->sensordb, d->block, noise_sensor_cb, d->ns);
+	for (size_t i = 0; ret >= 0 && i < d->ns->n; i++) {
+		struct sensordb_query q = {d->ns->id[i], NULL, d->start, d->end, PERIODS_MAX + 1, 0};
 		int64_t total = 0;
 
-		ret = sensordb_events(w->sensordb, &q, &total, period_cb, &ps[i]);
+		ret = sensordb_events(w->sensordb, &q, &total, period_cb, &d->ps[i]);
 	}
 	if (ret >= 0 && w->opt.rules != NULL)
-		ret = rules_breaches_json(w->opt.rules, &f, &breaches);
+		ret = rules_breaches_json(w->opt.rules, &f, &d->breaches);
 	store_unlock(w->store);
 	if (ret < 0) {
 		web_page_message(r, 503, "Sorry, there is a problem", "The day could not be read.");
-		goto out;
+		return -1;
 	}
-	for (size_t i = 0; i < n_spans; i++) {
-		span_marks[i].start_ms = spans[i].start_ms;
-		span_marks[i].end_ms = spans[i].end_ms;
-		span_marks[i].label = NULL;
-	}
-	n_b = json_array_size(json_object_get(breaches, "breaches"));
-	if (n_b > 0) {
-		bmarks = calloc(n_b, sizeof(*bmarks));
-		blabels = calloc(n_b, sizeof(*blabels));
-		if (bmarks == NULL || blabels == NULL)
-			n_b = 0;
-	}
-	for (size_t i = 0; i < n_b; i++) {
-		json_t *b = json_array_get(json_object_get(breaches, "breaches"), i);
+	return 0;
+}
 
-		bmarks[i].start_ms = json_time(b, "started_at");
-		bmarks[i].end_ms = json_time(b, "ended_at");
-		snprintf(blabels[i], sizeof(blabels[0]), "Breach #%lld: %s, sensor %s",
+/* The chart's marks: permitted spans and breaches (labels kept in d). */
+static void day_marks(struct day_view *d)
+{
+	json_t *list = json_object_get(d->breaches, "breaches");
+
+	for (size_t i = 0; i < d->n_spans; i++) {
+		d->span_marks[i].start_ms = d->spans[i].start_ms;
+		d->span_marks[i].end_ms = d->spans[i].end_ms;
+		d->span_marks[i].label = NULL;
+	}
+	d->n_b = json_array_size(list);
+	if (d->n_b > 0) {
+		d->bmarks = calloc(d->n_b, sizeof(*d->bmarks));
+		d->blabels = calloc(d->n_b, sizeof(*d->blabels));
+		if (d->bmarks == NULL || d->blabels == NULL)
+			d->n_b = 0;
+	}
+	for (size_t i = 0; i < d->n_b; i++) {
+		json_t *b = json_array_get(list, i);
+
+		d->bmarks[i].start_ms = json_time(b, "started_at");
+		d->bmarks[i].end_ms = json_time(b, "ended_at");
+		snprintf(d->blabels[i], sizeof(d->blabels[0]), "Breach #%lld: %s, sensor %s",
 			 (long long)json_integer_value(json_object_get(b, "id")),
 			 rule_label(json_string_value(json_object_get(b, "rule"))),
 			 json_string_value(json_object_get(b, "sensor")));
-		bmarks[i].label = blabels[i];
+		d->bmarks[i].label = d->blabels[i];
 	}
-	local_date(start - DAY_MS / 2, prev, sizeof(prev));
-	local_date(end + DAY_MS / 2, next, sizeof(next));
-	local_text(start + DAY_MS / 2, "%A %d %B %Y", when, sizeof(when));
+}
+
+/* The heading, the block and date form, the previous/next links and the legend. */
+static void day_header(struct html *h, const struct day_view *d)
+{
+	html_raw(h, "<h1>Noise at ");
+	html_text(h, d->name);
+	html_raw(h, ", ");
+	html_text(h, d->when);
+	html_raw(h, "</h1>");
+	problem(h, d->message);
+	html_raw(h, "<form method=\"get\" action=\"/staff/day\" class=\"inline\">");
+	block_select(h, d->blocks, d->block, NULL);
+	html_raw(h, "<div><label for=\"date\">Date</label><input type=\"date\" id=\"date\" "
+		    "name=\"date\" value=\"");
+	html_text(h, d->date);
+	html_raw(h, "\"></div><button type=\"submit\">Show</button></form><p class=\"inline\">"
+		    "<a href=\"/staff/day?block=");
+	html_text(h, d->block);
+	html_raw(h, "&amp;date=");
+	html_text(h, d->prev);
+	html_raw(h, "\">Previous day</a><a href=\"/staff/day?block=");
+	html_text(h, d->block);
+	html_raw(h, "&amp;date=");
+	html_text(h, d->next);
+	html_raw(h, "\">Next day</a></p>");
+	html_raw(h, legend);
+}
+
+/* One sensor's chart and hourly table (i is 0 with no noise sensor: hours and breaches only). */
+static void day_chart(struct wreq *r, struct html *h, const struct day_view *d, size_t i)
+{
+	const struct noise_sensors *ns = d->ns;
+	struct noisechart c = {0};
+	char label[200], title[320], desc[600], chart_id[48];
+
+	c.day_start_ms = d->start;
+	c.day_end_ms = d->end;
+	c.now_ms = r->now_ms;
+	c.y_min = CHART_DB_MIN;
+	c.y_max = CHART_DB_MAX;
+	c.spans = d->span_marks;
+	c.n_spans = d->n_spans;
+	c.breaches = d->bmarks;
+	c.n_breaches = d->n_b;
+	snprintf(chart_id, sizeof(chart_id), "chart-%zu", i);
+	c.id = chart_id;
+	if (ns->n > 0) {
+		c.periods = d->ps[i].p;
+		c.n_periods = d->ps[i].n;
+		html_raw(h, "<h2>Sensor ");
+		html_text(h, ns->id[i]);
+		if (ns->location[i][0] != '\0') {
+			html_raw(h, ": ");
+			html_text(h, ns->location[i]);
+		}
+		html_raw(h, "</h2>");
+		snprintf(title, sizeof(title), "Noise at %s, sensor %s, %s", d->name, ns->id[i],
+			 d->when);
+	} else {
+		html_raw(h, "<h2>No noise sensor</h2><p>This block has no noise sensor: the "
+			    "chart shows the permitted hours and breaches only.</p>");
+		snprintf(title, sizeof(title), "Permitted hours and breaches at %s, %s", d->name,
+			 d->when);
+	}
+	snprintf(desc, sizeof(desc),
+		 "Sound level in dB (%.0f to %.0f) against local time over the day: %zu "
+		 "measuring periods, %zu permitted spans shaded, %zu breaches marked. The "
+		 "table below gives the same by hour.",
+		 CHART_DB_MIN, CHART_DB_MAX, c.n_periods, d->n_spans, d->n_b);
+	c.title = title;
+	c.desc = desc;
+	html_raw(h, "<div class=\"scroll chart\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_text(h, title);
+	html_raw(h, "\">");
+	noisechart_svg(&c, h);
+	html_raw(h, "</div>");
+	if (d->ps[i].truncated)
+		html_raw(h, "<p class=\"error\">Too many periods that day: only the first are "
+			    "drawn.</p>");
+	if (ns->n > 0)
+		snprintf(label, sizeof(label), "Noise levels by hour, sensor %s", ns->id[i]);
+	else
+		snprintf(label, sizeof(label), "Permitted hours and breaches by hour");
+	hours_table(h, &c, label);
+}
+
+/* The table of the day's breaches. */
+static void day_breaches(struct html *h, const struct day_view *d)
+{
+	html_raw(h, "<h2>Breaches that day</h2>");
+	if (d->n_b == 0) {
+		html_raw(h, "<p>None.</p>");
+		return;
+	}
+	html_raw(h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Breaches "
+		    "that day\"><table><thead><tr><th scope=\"col\">Breach</th>"
+		    "<th scope=\"col\">Started</th><th scope=\"col\">Ended</th>"
+		    "<th scope=\"col\">What</th><th scope=\"col\">Block</th>"
+		    "<th scope=\"col\">Sensor</th><th scope=\"col\">State</th>"
+		    "<th scope=\"col\">Detail</th></tr></thead><tbody>");
+	for (size_t i = 0; i < d->n_b; i++)
+		breach_row(h, json_array_get(json_object_get(d->breaches, "breaches"), i), d->blocks);
+	html_raw(h, "</tbody></table></div>");
+}
+
+static void day_page(struct wreq *r)
+{
+	struct day_view *d = calloc(1, sizeof(*d));
+	struct html h;
+
+	if (d != NULL) {
+		d->blocks = calloc(1, sizeof(*d->blocks));
+		d->ns = calloc(1, sizeof(*d->ns));
+	}
+	if (d == NULL || d->blocks == NULL || d->ns == NULL) {
+		web_page_message(r, 503, "Sorry, there is a problem", "Please try again.");
+		goto out;
+	}
+	d->status = 200;
+	d->block = form_get(r->query, "block");
+	d->date = form_get(r->query, "date");
+	if (day_choose(r, d) < 0 || day_read(r, d) < 0)
+		goto out;
+	day_marks(d);
+	local_date(d->start - DAY_MS / 2, d->prev, sizeof(d->prev));
+	local_date(d->end + DAY_MS / 2, d->next, sizeof(d->next));
+	local_text(d->start + DAY_MS / 2, "%A %d %B %Y", d->when, sizeof(d->when));
 
 	web_page_begin(r, &h, "Noise day view");
-	html_raw(&h, "<h1>Noise at ");
-	html_text(&h, name);
-	html_raw(&h, ", ");
-	html_text(&h, when);
-	html_raw(&h, "</h1>");
-	problem(&h, message);
-	html_raw(&h, "<form method=\"get\" action=\"/staff/day\" class=\"inline\">");
-	block_select(&h, blocks, block, NULL);
-	html_raw(&h, "<div><label for=\"date\">Date</label><input type=\"date\" id=\"date\" "
-		     "name=\"date\" value=\"");
-	html_text(&h, date);
-	html_raw(&h, "\"></div><button type=\"submit\">Show</button></form><p class=\"inline\">"
-		     "<a href=\"/staff/day?block=");
-	html_text(&h, block);
-	html_raw(&h, "&amp;date=");
-	html_text(&h, prev);
-	html_raw(&h, "\">Previous day</a><a href=\"/staff/day?block=");
-	html_text(&h, block);
-	html_raw(&h, "&amp;date=");
-	html_text(&h, next);
-	html_raw(&h, "\">Next day</a></p>");
-	html_raw(&h, legend);
-	for (size_t i = 0; i < (ns->n > 0 ? ns->n : 1); i++) {
-		struct noisechart c = {0};
-		char label[200];
-
-		c.day_start_ms = start;
-		c.day_end_ms = end;
-		c.now_ms = r->now_ms;
-		c.y_min = CHART_DB_MIN;
-		c.y_max = CHART_DB_MAX;
-		c.spans = span_marks;
-		c.n_spans = n_spans;
-		c.breaches = bmarks;
-		c.n_breaches = n_b;
-		snprintf(chart_id, sizeof(chart_id), "chart-%zu", i);
-		c.id = chart_id;
-		if (ns->n > 0) {
-			c.periods = ps[i].p;
-			c.n_periods = ps[i].n;
-			html_raw(&h, "<h2>Sensor ");
-			html_text(&h, ns->id[i]);
-			if (ns->location[i][0] != '\0') {
-				html_raw(&h, ": ");
-				html_text(&h, ns->location[i]);
-			}
-			html_raw(&h, "</h2>");
-			snprintf(title, sizeof(title), "Noise at %s, sensor %s, %s", name, ns->id[i],
-				 when);
-		} else {
-			html_raw(&h, "<h2>No noise sensor</h2><p>This block has no noise sensor: the "
-				     "chart shows the permitted hours and breaches only.</p>");
-			snprintf(title, sizeof(title), "Permitted hours and breaches at %s, %s", name,
-				 when);
-		}
-		snprintf(desc, sizeof(desc),
-			 "Sound level in dB (%.0f to %.0f) against local time over the day: %zu "
-			 "measuring periods, %zu permitted spans shaded, %zu breaches marked. The "
-			 "table below gives the same by hour.",
-			 CHART_DB_MIN, CHART_DB_MAX, c.n_periods, n_spans, n_b);
-		c.title = title;
-		c.desc = desc;
-		html_raw(&h, "<div class=\"scroll chart\" tabindex=\"0\" role=\"region\" aria-label=\"");
-		html_text(&h, title);
-		html_raw(&h, "\">");
-		noisechart_svg(&c, &h);
-		html_raw(&h, "</div>");
-		if (ps[i].truncated)
-			html_raw(&h, "<p class=\"error\">Too many periods that day: only the first are "
-				     "drawn.</p>");
-		if (ns->n > 0)
-			snprintf(label, sizeof(label), "Noise levels by hour, sensor %s", ns->id[i]);
-		else
-			snprintf(label, sizeof(label), "Permitted hours and breaches by hour");
-		hours_table(&h, &c, label);
-	}
-	html_raw(&h, "<h2>Breaches that day</h2>");
-	if (n_b == 0) {
-		html_raw(&h, "<p>None.</p>");
-	} else {
-		html_raw(&h, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Breaches "
-			     "that day\"><table><thead><tr><th scope=\"col\">Breach</th>"
-			     "<th scope=\"col\">Started</th><th scope=\"col\">Ended</th>"
-			     "<th scope=\"col\">What</th><th scope=\"col\">Block</th>"
-			     "<th scope=\"col\">Sensor</th><th scope=\"col\">State</th>"
-			     "<th scope=\"col\">Detail</th></tr></thead><tbody>");
-		for (size_t i = 0; i < n_b; i++)
-			breach_row(&h, json_array_get(json_object_get(breaches, "breaches"), i),
-				   blocks);
-		html_raw(&h, "</tbody></table></div>");
-	}
-	web_page_end(r, &h, status);
+	day_header(&h, d);
+	for (size_t i = 0; i < (d->ns->n > 0 ? d->ns->n : 1); i++)
+		day_chart(r, &h, d, i);
+	day_breaches(&h, d);
+	web_page_end(r, &h, d->status);
 out:
-	for (size_t i = 0; i < NOISE_SENSORS_MAX; i++)
-		free(ps[i].p);
-	free(bmarks);
-	free(blabels);
-	json_decref(breaches);
-	free(ns);
-	free(blocks);
+	if (d != NULL)
+		day_release(d);
+	free(d);
 }
 
 /* ---- breaches CSV ---- */
