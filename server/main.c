@@ -315,15 +315,74 @@ static int wait_for_signal(const sigset_t *set, int *sig)
 	}
 }
 
-static int run(struct settings *s, struct store *st)
+/* Every part of the running server, opened by the server_open_* steps in order. */
+struct server {
+	struct settings *s;
+	struct store *st;
+	struct boardgen_site site;
+	struct sitehours *hours;
+	struct rules *rules;
+	struct api_breaches *breaches;
+	struct republish rp;
+	char (*subs)[256]; /* SUBS_MAX topic filters */
+	struct kiosks *kiosks;
+	struct mqtt_route route;
+	char *journal;
+	struct ingest *ing;
+	struct publish *pub;
+	struct api *api;
+	struct http *http;
+	struct api_complaints *complaints;
+	struct web *web;
+};
+
+/* The site's rules: hours, the rules engine, sensor ingest. 0 or -1 (said on stderr). */
+static int server_open_domain(struct server *v)
 {
-	struct boardgen_site site = {
-		.id = s->site_id,
-		.name = s->site_name,
-		.contractor = s->contractor,
-		.timezone = s->timezone,
-		.public_url = s->public_url,
+	struct settings *s = v->s;
+	struct ingest_options iopt = {
+		.site_id = s->site_id,
+		.map = s->map,
 	};
+	struct sitehours_options hopt = {
+		.weekly = s->hours_weekly,
+		.bank_holidays = s->bank_holidays,
+	};
+	char err[512];
+
+	v->journal = join(s->db, "-ingest.journal");
+	v->subs = calloc(SUBS_MAX, sizeof(*v->subs));
+	if (v->journal == NULL || v->subs == NULL)
+		return -1;
+	iopt.journal_path = v->journal;
+	err[0] = '\0';
+	if (sitehours_open(v->st, &hopt, &v->hours, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": [hours]: %s\n", err[0] != '\0' ? err : "cannot set up");
+		return -1;
+	}
+	v->site.hours = v->hours;
+	if (rules_open(v->st, v->hours, &s->rules, &v->rules) < 0 ||
+	    api_breaches_open(v->rules, v->hours, &v->breaches) < 0) {
+		fprintf(stderr, PROG ": cannot set up the rules (see log)\n");
+		return -1;
+	}
+	if (ingest_open(&iopt, v->st, &v->ing) < 0) {
+		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
+		return -1;
+	}
+	ingest_set_sink(v->ing, rules_ingest_sink, v->rules);
+	ingest_set_sink_batch(v->ing, rules_ingest_flush, rules_ingest_discard);
+	if (ingest_start(v->ing) < 0) {
+		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The kiosks' status and the MQTT connection with every subscription. 0 or -1. */
+static int server_open_mqtt(struct server *v)
+{
+	struct settings *s = v->s;
 	struct publish_options popt = {
 		.host = s->mqtt_host,
 		.port = (int)s->mqtt_port,
@@ -335,37 +394,117 @@ static int run(struct settings *s, struct store *st)
 		.client_id = s->mqtt_client_id,
 		.site_id = s->site_id,
 	};
-	struct ingest_options iopt = {
-		.site_id = s->site_id,
-		.map = s->map,
-	};
-	struct sitehours_options hopt = {
-		.weekly = s->hours_weekly,
-		.bank_holidays = s->bank_holidays,
-	};
-	struct sitehours *hours = NULL;
-	struct rules *rules = NULL;
-	struct api_breaches *breaches = NULL;
-	struct republish rp = {NULL, NULL};
-	char err[512];
-	char (*subs)[256] = NULL; /* SUBS_MAX topic filters */
-	struct kiosks *kiosks = NULL;
-	struct mqtt_route route = {NULL, NULL};
 	int k_ret;
-	char *journal = NULL;
-	struct ingest *ing = NULL;
-	struct publish *pub = NULL;
-	struct api *api = NULL;
-	struct http *http = NULL;
-	struct http_handlers handlers;
-	struct api_complaints *complaints = NULL;
-	int c_ret;
-	struct web *web = NULL;
+
+	popt.n_subscriptions = ingest_subscriptions(v->ing, v->subs, INGEST_SUBS_MAX);
+	if (popt.n_subscriptions > INGEST_SUBS_MAX) {
+		fprintf(stderr, PROG ": too many mapped sensors\n");
+		return -1;
+	}
+	store_lock(v->st);
+	k_ret = kiosks_open(v->st, s->site_id, &v->kiosks);
+	store_unlock(v->st);
+	if (k_ret < 0 ||
+	    kiosks_subscription(v->kiosks, v->subs[popt.n_subscriptions], sizeof(v->subs[0])) < 0) {
+		fprintf(stderr, PROG ": cannot set up the kiosks (see log)\n");
+		return -1;
+	}
+	popt.n_subscriptions++;
+	v->route.kiosks = v->kiosks;
+	v->route.ingest = v->ing;
+	popt.subscriptions = v->subs;
+	popt.on_message = route_message;
+	popt.message_ctx = &v->route;
+	if (publish_open(&popt, v->st, &v->pub) < 0) {
+		fprintf(stderr, PROG ": cannot set up MQTT (see log)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The API, the pages, the rules thread and the HTTP server. 0 or -1. */
+static int server_open_front(struct server *v)
+{
+	struct settings *s = v->s;
 	struct web_options wopt = {
-		.site = &site,
+		.site = &v->site,
 		.secure_cookies = strncmp(s->public_url, "https://", 8) == 0,
 		.retention_days = s->retention_days,
 		.alert = alert_complaint,
+		.alert_ctx = v->pub,
+		.rules = v->rules,
+		.hours = v->hours,
+		.kiosks = v->kiosks,
+	};
+	struct http_handlers handlers;
+	int c_ret;
+
+	if (api_open(v->st, &v->site, publish_board, v->pub, &v->api) < 0)
+		return -1;
+	api_set_breaches(v->api, v->breaches);
+	store_lock(v->st);
+	c_ret = api_complaints_open(v->st, alert_complaint, v->pub, &v->complaints);
+	store_unlock(v->st);
+	if (c_ret < 0)
+		return -1;
+	api_set_complaints(v->api, v->complaints);
+	if (web_open(v->st, v->api, &wopt, &v->web) < 0) {
+		fprintf(stderr, PROG ": cannot set up the web pages (see log)\n");
+		return -1;
+	}
+	v->rp.api = v->api;
+	v->rp.store = v->st;
+	if (rules_start(v->rules, publish_alert_outbox, v->pub, republish_day, &v->rp) < 0) {
+		fprintf(stderr, PROG ": cannot start the rules thread\n");
+		return -1;
+	}
+	handlers = (struct http_handlers){.api = api_http, .api_ctx = v->api,
+					  .web_handles = web_handles, .web = web_http,
+					  .web_ctx = v->web};
+	if (http_open(s->http_host, s->http_port, &handlers, &v->http) < 0) {
+		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
+		return -1;
+	}
+	log_info(strchr(s->http_host, ':') != NULL ? "listening on http://[%s]:%d"
+						   : "listening on http://%s:%d",
+		 s->http_host, http_port(v->http));
+	return 0;
+}
+
+/* Shut down in order. Every part may be NULL. */
+static void server_close(struct server *v)
+{
+	http_close(v->http);
+	web_close(v->web);
+	/* alerts not yet sent stay in the outbox for the next start */
+	rules_stop(v->rules);
+	/* MQTT first: nothing new arrives while ingest commits what it holds */
+	publish_close(v->pub, SHUTDOWN_FLUSH_MS);
+	ingest_close(v->ing);
+	store_lock(v->st);
+	kiosks_close(v->kiosks);
+	store_unlock(v->st);
+	free(v->journal);
+	free(v->subs);
+	api_close(v->api);
+	api_complaints_close(v->complaints);
+	api_breaches_close(v->breaches);
+	rules_close(v->rules);
+	sitehours_close(v->hours);
+}
+
+static int run(struct settings *s, struct store *st)
+{
+	struct server v = {
+		.s = s,
+		.st = st,
+		.site = {
+			.id = s->site_id,
+			.name = s->site_name,
+			.contractor = s->contractor,
+			.timezone = s->timezone,
+			.public_url = s->public_url,
+		},
 	};
 	sigset_t set;
 	int sig = 0;
@@ -378,113 +517,22 @@ static int run(struct settings *s, struct store *st)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	journal = join(s->db, "-ingest.journal");
-	subs = calloc(SUBS_MAX, sizeof(*subs));
-	if (journal == NULL || subs == NULL)
+	if (server_open_domain(&v) < 0 || server_open_mqtt(&v) < 0 || server_open_front(&v) < 0)
 		goto out;
-	iopt.journal_path = journal;
-	err[0] = '\0';
-	if (sitehours_open(st, &hopt, &hours, err, sizeof(err)) < 0) {
-		fprintf(stderr, PROG ": [hours]: %s\n", err[0] != '\0' ? err : "cannot set up");
-		goto out;
-	}
-	site.hours = hours;
-	if (rules_open(st, hours, &s->rules, &rules) < 0 ||
-	    api_breaches_open(rules, hours, &breaches) < 0) {
-		fprintf(stderr, PROG ": cannot set up the rules (see log)\n");
-		goto out;
-	}
-	if (ingest_open(&iopt, st, &ing) < 0) {
-		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
-		goto out;
-	}
-	ingest_set_sink(ing, rules_ingest_sink, rules);
-	ingest_set_sink_batch(ing, rules_ingest_flush, rules_ingest_discard);
-	if (ingest_start(ing) < 0) {
-		fprintf(stderr, PROG ": cannot set up sensor ingest (see log)\n");
-		goto out;
-	}
-	popt.n_subscriptions = ingest_subscriptions(ing, subs, INGEST_SUBS_MAX);
-	if (popt.n_subscriptions > INGEST_SUBS_MAX) {
-		fprintf(stderr, PROG ": too many mapped sensors\n");
-		goto out;
-	}
-	store_lock(st);
-	k_ret = kiosks_open(st, s->site_id, &kiosks);
-	store_unlock(st);
-	if (k_ret < 0 ||
-	    kiosks_subscription(kiosks, subs[popt.n_subscriptions], sizeof(subs[0])) < 0) {
-		fprintf(stderr, PROG ": cannot set up the kiosks (see log)\n");
-		goto out;
-	}
-	popt.n_subscriptions++;
-	route.kiosks = kiosks;
-	route.ingest = ing;
-	popt.subscriptions = subs;
-	popt.on_message = route_message;
-	popt.message_ctx = &route;
-	if (publish_open(&popt, st, &pub) < 0) {
-		fprintf(stderr, PROG ": cannot set up MQTT (see log)\n");
-		goto out;
-	}
-	if (api_open(st, &site, publish_board, pub, &api) < 0)
-		goto out;
-	api_set_breaches(api, breaches);
-	store_lock(st);
-	c_ret = api_complaints_open(st, alert_complaint, pub, &complaints);
-	store_unlock(st);
-	if (c_ret < 0)
-		goto out;
-	api_set_complaints(api, complaints);
-	wopt.alert_ctx = pub;
-	wopt.rules = rules;
-	wopt.hours = hours;
-	wopt.kiosks = kiosks;
-	if (web_open(st, api, &wopt, &web) < 0) {
-		fprintf(stderr, PROG ": cannot set up the web pages (see log)\n");
-		goto out;
-	}
-	rp.api = api;
-	rp.store = st;
-	if (rules_start(rules, publish_alert_outbox, pub, republish_day, &rp) < 0) {
-		fprintf(stderr, PROG ": cannot start the rules thread\n");
-		goto out;
-	}
-	handlers = (struct http_handlers){.api = api_http, .api_ctx = api,
-					  .web_handles = web_handles, .web = web_http, .web_ctx = web};
-	if (http_open(s->http_host, s->http_port, &handlers, &http) < 0) {
-		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
-		goto out;
-	}
-	log_info(strchr(s->http_host, ':') != NULL ? "listening on http://[%s]:%d"
-						   : "listening on http://%s:%d",
-		 s->http_host, http_port(http));
 	if (wait_for_signal(&set, &sig) != 0)
 		goto out;
 	log_info("%s received, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	ret = EXIT_SUCCESS;
 out:
-	http_close(http);
-	web_close(web);
-	/* alerts not yet sent stay in the outbox for the next start */
-	rules_stop(rules);
-	/* MQTT first: nothing new arrives while ingest commits what it holds */
-	publish_close(pub, SHUTDOWN_FLUSH_MS);
-	ingest_close(ing);
-	store_lock(st);
-	kiosks_close(kiosks);
-	store_unlock(st);
-	free(journal);
-	free(subs);
-	api_close(api);
-	api_complaints_close(complaints);
-	api_breaches_close(breaches);
-	rules_close(rules);
-	sitehours_close(hours);
+	server_close(&v);
 	return ret;
 }
 
-int main(int argc, char **argv)
+/*
+ * The flags and the subcommand's name: *config set (borrowed from argv) and
+ * -1 to go on, or the exit status (help, version, usage errors).
+ */
+static int parse_flags(int argc, char **argv, const char **config)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
@@ -492,6 +540,43 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	int c;
+
+	for (;;) {
+		c = getopt_long(argc, argv, "+c:hV", opts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf(PROG " %s\n", SITEBOARD_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (*config == NULL) {
+		fprintf(stderr, PROG ": --config FILE is required (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
+	    !devicecmd_is_command(argv[optind]) &&
+	    (strcmp(argv[optind], "token") != 0 || optind + 1 >= argc ||
+	     strcmp(argv[optind + 1], "new") != 0)) {
+		fprintf(stderr, PROG ": unknown command '%s' (see --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
 	struct settings s = {
 		.mqtt_port = 1883,
 		.retention_days = WEB_RETENTION_DEFAULT_DAYS,
@@ -540,37 +625,9 @@ int main(int argc, char **argv)
 	int c;
 
 	log_init(PROG);
-	for (;;) {
-		c = getopt_long(argc, argv, "+c:hV", opts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		case 'V':
-			printf(PROG " %s\n", SITEBOARD_VERSION);
-			return EXIT_SUCCESS;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (config == NULL) {
-		fprintf(stderr, PROG ": --config FILE is required (see --help)\n");
-		return EXIT_USAGE;
-	}
-	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
-	    !devicecmd_is_command(argv[optind]) &&
-	    (strcmp(argv[optind], "token") != 0 || optind + 1 >= argc ||
-	     strcmp(argv[optind + 1], "new") != 0)) {
-		fprintf(stderr, PROG ": unknown command '%s' (see --help)\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-
+	c = parse_flags(argc, argv, &config);
+	if (c >= 0)
+		return c;
 	s.http = strdup("127.0.0.1:8080");
 	s.log_level = strdup("info");
 	s.mqtt_host = strdup("127.0.0.1");
