@@ -33,9 +33,9 @@
 #include <siteboard/topic.h>
 
 #include "src/cache.h"
-#include "src/layout.h"
+#include <sbrender/layout.h>
 #include "src/mqttc.h"
-#include "src/render.h"
+#include <sbrender/render.h>
 #include "src/screencare.h"
 
 #define PROG "siteboard-kiosk"
