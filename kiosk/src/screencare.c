@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "layout.h"
+#include <sbrender/layout.h>
 
 /* "HH:MM" at s (exactly five characters); max_hour 24 allows "24:00". */
 static int parse_hhmm(const char *s, int max_hour, int *out)

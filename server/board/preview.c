@@ -16,8 +16,8 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
-#include "layout.h"
-#include "render.h"
+#include <sbrender/layout.h>
+#include <sbrender/render.h>
 #include "siteboard/board.h"
 #include "siteboard/log.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The lobby screen as a PNG for the caretakers' pages, drawn by the kiosk's
- * own layout and rendering code (kioskcore: layout.c, render.c with SDL2_ttf)
+ * own renderer library (sbrender: layout, drawing with SDL2_ttf, QR)
  * on an off-screen software surface, and encoded with SDL2_image into
  * memory. What the caretaker sees is what the kiosk will draw for the board
  * at that moment (notices before their `from` or after their `until` are

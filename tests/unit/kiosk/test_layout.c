@@ -18,7 +18,7 @@
 #include <siteboard/board.h>
 #include <siteboard/sbtime.h>
 
-#include "layout.h"
+#include <sbrender/layout.h>
 
 #define NOW "2026-11-25T14:05:00Z"
 

@@ -10,8 +10,8 @@
  * (the board's hours.timezone) and calls tzset before layout_build.
  * Not thread-safe only in that sense; otherwise re-entrant.
  */
-#ifndef SITEBOARD_KIOSK_LAYOUT_H
-#define SITEBOARD_KIOSK_LAYOUT_H
+#ifndef SBRENDER_LAYOUT_H
+#define SBRENDER_LAYOUT_H
 
 #include <stdbool.h>
 #include <stddef.h>

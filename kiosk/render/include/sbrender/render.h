@@ -6,14 +6,14 @@
  * once per size and kept; the QR code of the last URL is kept too.
  * Main thread only.
  */
-#ifndef SITEBOARD_KIOSK_RENDER_H
-#define SITEBOARD_KIOSK_RENDER_H
+#ifndef SBRENDER_RENDER_H
+#define SBRENDER_RENDER_H
 
 #include <stdbool.h>
 
 #include <SDL.h>
 
-#include "layout.h"
+#include <sbrender/layout.h>
 
 struct render;
 

@@ -4,7 +4,7 @@
  * libqrencode that adds the quiet zone and keeps the encoded text, so the
  * renderer can cache one code per URL.
  */
-#include "qr.h"
+#include <sbrender/qr.h>
 
 #include <errno.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * the QR code as one filled square per dark module. Not for deciding where
  * anything goes: that is layout.c.
  */
-#include "render.h"
+#include <sbrender/render.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #include <siteboard/log.h>
 
-#include "qr.h"
+#include <sbrender/qr.h>
 
 #define RENDER_MAX_FONTS 24
 

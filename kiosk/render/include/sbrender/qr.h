@@ -4,8 +4,8 @@
  * grid of modules with the 4-module quiet zone included, so that the caller
  * can draw crisp squares of an integer number of pixels. Not for drawing.
  */
-#ifndef SITEBOARD_KIOSK_QR_H
-#define SITEBOARD_KIOSK_QR_H
+#ifndef SBRENDER_QR_H
+#define SBRENDER_QR_H
 
 #include <stdbool.h>
 

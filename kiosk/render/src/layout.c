@@ -10,7 +10,7 @@
  *
  * Not for drawing: render.c turns the ops into pixels.
  */
-#include "layout.h"
+#include <sbrender/layout.h>
 
 #include <ctype.h>
 #include <errno.h>
