@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "access/access.h"
 #include "board/boardgen.h"
 #include "store/store.h"
 #include "store/token.h"
@@ -92,9 +93,10 @@ void api_set_complaints(struct api *a, struct api_complaints *c);
 
 /*
  * api_handle for a caller that has authenticated the user itself (the web
- * pages' signed-in staff): the request runs with role, no token needed.
+ * pages' signed-in staff): the request runs as who (borrowed, copied), with
+ * its role and block scope (access.h), no token needed.
  */
-int api_handle_role(struct api *a, enum token_role role, const char *method, const char *path,
-		    const char *body, size_t len, int *status, char **response);
+int api_handle_as(struct api *a, const struct principal *who, const char *method,
+		  const char *path, const char *body, size_t len, int *status, char **response);
 
 #endif

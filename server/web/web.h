@@ -11,7 +11,7 @@
  * (html.h), every form checked at the edge (form.h) and, for staff,
  * carrying a CSRF token.
  *
- * Board items are changed through the API (api_handle_role), so the pages
+ * Board items are changed through the API (api_handle_as), so the pages
  * share its validation, transactions and board publishing.
  *
  * Not for: sockets (http), JSON API routes (api, api_complaints).

@@ -179,13 +179,30 @@ static void test_tokens(void **state)
 	struct fixture *f = *state;
 	uint8_t h1[32] = {1};
 	uint8_t h2[32] = {2};
+	uint8_t h3[32] = {3};
 	char role[16];
+	char name[65];
+	char blocks[256];
 
-	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", "ops", 1), 0);
-	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", NULL, 1), -EEXIST);
-	assert_int_equal(store_token_find(f->s, h1, sizeof(h1), role, sizeof(role)), 0);
+	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", "ops", NULL, NULL, 1), 0);
+	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", NULL, NULL, NULL, 1), -EEXIST);
+	assert_int_equal(store_token_find(f->s, h1, sizeof(h1), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
 	assert_string_equal(role, "admin");
-	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role)), -ENOENT);
+	assert_string_equal(name, "ops"); /* no name: the label */
+	assert_string_equal(blocks, "");
+	assert_int_equal(store_token_add(f->s, h3, sizeof(h3), "caretaker", NULL, "bob", "a,b", 1), 0);
+	assert_int_equal(store_token_find(f->s, h3, sizeof(h3), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(name, "bob");
+	assert_string_equal(blocks, "a,b");
+	assert_int_equal(store_token_add(f->s, h2, sizeof(h2), "manager", NULL, NULL, NULL, 1), 0);
+	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(name, "manager"); /* no name, no label: the role */
+	memset(h2, 9, sizeof(h2));
+	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), -ENOENT);
 }
 
 int main(void)
