@@ -469,8 +469,8 @@ static bool may_change_item(struct req *r, const struct kind *k, const char *id)
 	bool ok;
 	int ret = store_item_get(r->api->store, k->store, id, &block, NULL);
 
-	if (ret == -ENOENT)
-		return true; /* the handler answers 404 */
+	if (ret == -ENOENT) /* the handler answers 404 to whoever may change the kind */
+		return k->caretaker || access_role_at_least(&r->who, TOKEN_ROLE_MANAGER);
 	if (ret < 0) {
 		reply_internal(&r->out);
 		return false;
