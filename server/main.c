@@ -464,7 +464,10 @@ static int run(struct settings *s, struct store *st)
 		fprintf(stderr, PROG ": cannot start the rules thread\n");
 		goto out;
 	}
-	if (http_open(s->http_host, s->http_port, api, web, &http) < 0) {
+	if (http_open(s->http_host, s->http_port,
+		      &(struct http_handlers){api_http_handler, api, web != NULL ? web_http_handler : NULL,
+					      web, web_handles},
+		      &http) < 0) {
 		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
 		goto out;
 	}

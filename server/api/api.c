@@ -1236,3 +1236,26 @@ int api_handle_as(struct api *a, const struct principal *who, const char *method
 {
 	return handle(a, who, method, path, NULL, body, len, status, response);
 }
+
+int api_http_handler(void *ctx, const struct http_request *req, struct http_response *out)
+{
+	size_t n = strlen(req->path) + strlen(req->query) + 2;
+	char *path = malloc(n);
+	char *response = NULL;
+	int status = 500;
+	int ret;
+
+	if (path == NULL)
+		return -ENOMEM;
+	snprintf(path, n, "%s%s%s", req->path, req->query[0] != '\0' ? "?" : "", req->query);
+	ret = api_handle(ctx, req->method, path, req->authorization, req->body, req->len, &status,
+			 &response);
+	free(path);
+	if (ret < 0)
+		return ret;
+	out->status = status;
+	out->body = response;
+	out->len = response != NULL ? strlen(response) : 0;
+	out->content_type = response != NULL ? "application/json" : NULL;
+	return 0;
+}

@@ -18,10 +18,11 @@
 
 #include "access/access.h"
 #include "board/boardgen.h"
+#include "http/http.h"
 #include "store/store.h"
 #include "store/token.h"
 
-#define API_MAX_BODY (1024 * 1024) /* larger bodies get 413 */
+#define API_MAX_BODY HTTP_MAX_BODY /* larger bodies get 413 */
 
 struct api;
 
@@ -98,5 +99,11 @@ void api_set_complaints(struct api *a, struct api_complaints *c);
  */
 int api_handle_as(struct api *a, const struct principal *who, const char *method,
 		  const char *path, const char *body, size_t len, int *status, char **response);
+
+/*
+ * api_handle as an http_handler_fn (http.h) for main.c to register: ctx is
+ * the struct api. @retval 0, -ENOMEM
+ */
+int api_http_handler(void *ctx, const struct http_request *req, struct http_response *out);
 
 #endif

@@ -909,3 +909,30 @@ out:
 		out->status = 500;
 	return out->status == 500 && out->body == NULL ? -ENOMEM : 0;
 }
+
+int web_http_handler(void *ctx, const struct http_request *req, struct http_response *out)
+{
+	struct web_request in = {.method = req->method, .path = req->path, .query = req->query,
+				 .cookie = req->cookie, .content_type = req->content_type,
+				 .client = req->client, .body = req->body, .len = req->len};
+	struct web_response r;
+	int ret = web_handle(ctx, &in, &r);
+
+	if (ret < 0) {
+		web_response_release(&r);
+		return ret;
+	}
+	out->status = r.status;
+	out->body = r.body; /* now the caller's */
+	out->len = r.len;
+	out->content_type = r.content_type;
+	snprintf(out->location, sizeof(out->location), "%s", r.location);
+	for (int i = 0; i < r.n_cookies && i < HTTP_MAX_COOKIES && i < WEB_MAX_COOKIES; i++)
+		snprintf(out->cookies[i], sizeof(out->cookies[i]), "%s", r.cookies[i]);
+	out->n_cookies = r.n_cookies < HTTP_MAX_COOKIES ? r.n_cookies : HTTP_MAX_COOKIES;
+	snprintf(out->disposition, sizeof(out->disposition), "%s", r.disposition);
+	out->page = true;
+	out->private_page = r.private_page;
+	out->csp = r.csp;
+	return 0;
+}

@@ -112,6 +112,12 @@ bool web_handles(const char *path);
  */
 int web_handle(struct web *w, const struct web_request *req, struct web_response *out);
 
+/*
+ * web_handle as an http_handler_fn (http.h) for main.c to register with
+ * web_handles as its claim: ctx is the struct web. @retval 0, -ENOMEM
+ */
+int web_http_handler(void *ctx, const struct http_request *req, struct http_response *out);
+
 void web_response_release(struct web_response *r);
 
 /*
