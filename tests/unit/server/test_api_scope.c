@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Role and block scope of every block and board-item route of the API, as a
+ * Role and block scope of every block, board-item and sensor route of the API
+ * (breaches and complaints: test_api_breaches.c, integration web_staff.sh), as a
  * table: each route is called on a fresh store (blocks a and b, one item of
- * each kind in a) by no token, a caretaker of a, a caretaker of b, a
+ * each kind and a sensor in a) by no token, a caretaker of a, a caretaker of b, a
  * manager and an admin, and must answer the status in the table.
  */
 #include <errno.h>
@@ -33,6 +34,7 @@ struct route_case {
 #define WORK "{\"from\":\"2026-11-30\",\"to\":\"2026-12-04\",\"what\":\"Scaffold\"}"
 #define DELAY "{\"works\":\"w1\",\"reason\":\"Wind\"}"
 #define EVENT "{\"title\":\"Coffee\",\"when\":\"2026-12-02T10:00:00Z\"}"
+#define SENSOR(id) "{\"id\":\"" id "\",\"block\":\"a\",\"kind\":\"door\",\"role\":\"site_access\"}"
 #define CONTACT "{\"role\":\"Liaison\",\"phone\":\"0117 496 0000\"}"
 
 static const struct route_case cases[] = {
@@ -59,6 +61,14 @@ static const struct route_case cases[] = {
 	{"DELETE", "/api/v1/events/e1", NULL, {401, 403, 403, 204, 204}},
 	{"PUT", "/api/v1/contacts/c1", "{\"phone\":\"1\"}", {401, 403, 403, 200, 200}},
 	{"DELETE", "/api/v1/contacts/c1", NULL, {401, 403, 403, 204, 204}},
+	/* sensors belong to the site's staff: managers and admins */
+	{"GET", "/api/v1/sensors", NULL, {401, 200, 200, 200, 200}},
+	{"POST", "/api/v1/sensors", SENSOR("s2"), {401, 403, 403, 201, 201}},
+	{"GET", "/api/v1/sensors/s1", NULL, {401, 200, 200, 200, 200}},
+	{"PUT", "/api/v1/sensors/s1", "{\"location\":\"Gate\"}", {401, 403, 403, 200, 200}},
+	{"DELETE", "/api/v1/sensors/s1", NULL, {401, 403, 403, 204, 204}},
+	{"GET", "/api/v1/events?block=a", NULL, {401, 200, 200, 200, 200}},
+	{"GET", "/api/v1/ingest", NULL, {401, 200, 200, 200, 200}},
 	/* a missing item is 404 for whoever may change its kind */
 	{"PUT", "/api/v1/notices/n99", "{\"title\":\"U\"}", {401, 404, 404, 404, 404}},
 	{"DELETE", "/api/v1/events/e99", NULL, {401, 403, 403, 404, 404}},
@@ -87,6 +97,7 @@ static void fixture(struct apitest *t, struct tokens *tk)
 		snprintf(path, sizeof(path), "/api/v1/blocks/a/%s", items[i][0]);
 		assert_int_equal(apitest_call(t, "POST", path, t->admin, items[i][1]), 201);
 	}
+	assert_int_equal(apitest_call(t, "POST", "/api/v1/sensors", t->admin, SENSOR("s1")), 201);
 	assert_int_equal(apitest_token_as(t, "caretaker", "cara", "a", tk->t[CT_IN]), 0);
 	assert_int_equal(apitest_token_as(t, "caretaker", "carb", "b", tk->t[CT_OUT]), 0);
 	assert_int_equal(apitest_token_as(t, "manager", NULL, NULL, tk->t[MANAGER]), 0);
