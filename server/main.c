@@ -93,8 +93,8 @@ static void usage(FILE *f)
 		"       " PROG " --config FILE device remove ID | device list\n"
 		"       " PROG " --config FILE mqtt-acl DIR\n"
 		"token new prints a new API token on stdout; only its hash is stored. Its --name\n"
-		"is recorded in the audit log (default: the label, else the role); --blocks\n"
-		"limits what it may change (none: every block, but a caretaker token none).\n"
+		"is recorded in the audit log (default: the label, else the role); --blocks are\n"
+		"the blocks it may change (without: every block, but none for a caretaker).\n"
 		"device add prints the device's [mqtt] credentials; mqtt-acl writes DIR/passwd\n"
 		"and DIR/acl for mosquitto (see docs/install-server.md).\n"
 		"user add and user passwd read the password from standard input.\n");
