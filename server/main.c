@@ -34,6 +34,7 @@
 #include "hours/sitehours.h"
 #include "store/store.h"
 #include "store/token.h"
+#include "store/users.h"
 #include "api/api_complaints.h"
 #include "cmd/usercmd.h"
 #include "web/web.h"
@@ -78,7 +79,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " --config FILE\n"
 		"       " PROG " --config FILE token new --role admin|manager|caretaker"
-		" [--label TEXT]\n"
+		" [--name N] [--blocks a,b] [--label TEXT]\n"
 		"\n"
 		"  -c, --config FILE  configuration (INI), see docs/server.md\n"
 		"  -h, --help         show this help\n"
@@ -91,7 +92,9 @@ static void usage(FILE *f)
 		" [--block B] [--sensors a,b] [--prefix P]\n"
 		"       " PROG " --config FILE device remove ID | device list\n"
 		"       " PROG " --config FILE mqtt-acl DIR\n"
-		"token new prints a new API token on stdout; only its hash is stored.\n"
+		"token new prints a new API token on stdout; only its hash is stored. Its --name\n"
+		"is recorded in the audit log (default: the label, else the role); --blocks are\n"
+		"the blocks it may change (without: every block, but none for a caretaker).\n"
 		"device add prints the device's [mqtt] credentials; mqtt-acl writes DIR/passwd\n"
 		"and DIR/acl for mosquitto (see docs/install-server.md).\n"
 		"user add and user passwd read the password from standard input.\n");
@@ -201,10 +204,14 @@ static int cmd_token_new(struct store *st, int argc, char **argv)
 	static const struct option opts[] = {
 		{"role", required_argument, NULL, 'r'},
 		{"label", required_argument, NULL, 'l'},
+		{"name", required_argument, NULL, 'n'},
+		{"blocks", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *role_s = NULL;
 	const char *label = NULL;
+	const char *name = NULL;
+	const char *blocks = "";
 	enum token_role role;
 	char text[TOKEN_TEXT_MAX];
 	uint8_t hash[TOKEN_HASH_BYTES];
@@ -219,6 +226,10 @@ static int cmd_token_new(struct store *st, int argc, char **argv)
 			role_s = optarg;
 		} else if (c == 'l') {
 			label = optarg;
+		} else if (c == 'n') {
+			name = optarg;
+		} else if (c == 'b') {
+			blocks = optarg;
 		} else {
 			fprintf(stderr, PROG ": token new: bad option\n");
 			return EXIT_USAGE;
@@ -236,9 +247,13 @@ static int cmd_token_new(struct store *st, int argc, char **argv)
 		fprintf(stderr, PROG ": token new: --label is longer than %d bytes\n", LABEL_MAX);
 		return EXIT_USAGE;
 	}
+	if ((name != NULL && !users_name_valid(name)) || !users_blocks_valid(blocks)) {
+		fprintf(stderr, PROG ": token new: bad --name (like a user name) or --blocks (a,b)\n");
+		return EXIT_USAGE;
+	}
 	if (token_generate(text, sizeof(text), hash) < 0 ||
-	    store_token_add(st, hash, sizeof(hash), token_role_name(role), label,
-			    sbtime_now_ms()) < 0) {
+	    store_token_add(st, hash, sizeof(hash), token_role_name(role), label, name,
+			    blocks, sbtime_now_ms()) < 0) {
 		fprintf(stderr, PROG ": token new: cannot store the token\n");
 		return EXIT_FAILURE;
 	}
@@ -458,9 +473,9 @@ static int server_open_front(struct server *v)
 		fprintf(stderr, PROG ": cannot start the rules thread\n");
 		return -1;
 	}
-	handlers = (struct http_handlers){.api = api_http, .api_ctx = v->api,
-					  .web_handles = web_handles, .web = web_http,
-					  .web_ctx = v->web};
+	handlers = (struct http_handlers){api_http_handler, v->api,
+					  v->web != NULL ? web_http_handler : NULL, v->web,
+					  web_handles};
 	if (http_open(s->http_host, s->http_port, &handlers, &v->http) < 0) {
 		fprintf(stderr, PROG ": cannot listen on %s\n", s->http);
 		return -1;

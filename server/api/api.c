@@ -126,7 +126,7 @@ struct api {
 struct req {
 	struct api *api;
 	const char *method;
-	enum token_role role;
+	struct principal who; /* from the token, or the web pages' signed-in user */
 	const char *body;
 	size_t len;
 	const char *query; /* after '?', or "" */
@@ -449,11 +449,35 @@ out:
 	return ret;
 }
 
-static bool may_change(const struct req *r, const struct kind *k)
+/* May the caller change items of kind k (NULL: what belongs to no block) in block (or NULL)? */
+static bool may_change(const struct req *r, const struct kind *k, const char *block)
 {
-	if (r->role != TOKEN_ROLE_CARETAKER)
-		return true;
-	return k != NULL && k->caretaker;
+	if (k == NULL && block == NULL)
+		return access_may_change_site(&r->who);
+	if (!access_role_at_least(&r->who, TOKEN_ROLE_MANAGER) && (k == NULL || !k->caretaker))
+		return false;
+	return access_may_change_block(&r->who, block);
+}
+
+/*
+ * For PUT/DELETE of item id: may the caller change it? A missing item is
+ * left to the handler (404); a failed look-up sets 500.
+ */
+static bool may_change_item(struct req *r, const struct kind *k, const char *id)
+{
+	char *block = NULL;
+	bool ok;
+	int ret = store_item_get(r->api->store, k->store, id, &block, NULL);
+
+	if (ret == -ENOENT) /* the handler answers 404 to whoever may change the kind */
+		return k->caretaker || access_role_at_least(&r->who, TOKEN_ROLE_MANAGER);
+	if (ret < 0) {
+		reply_internal(&r->out);
+		return false;
+	}
+	ok = may_change(r, k, block);
+	free(block);
+	return ok;
 }
 
 /* ---- blocks ---- */
@@ -901,6 +925,9 @@ static int authenticate(struct req *r, const char *authorization)
 {
 	uint8_t hash[TOKEN_HASH_BYTES];
 	char role[16];
+	char name[ACCESS_NAME_MAX + 1];
+	char blocks[ACCESS_BLOCKS_MAX + 1];
+	enum token_role rl = TOKEN_ROLE_CARETAKER;
 	const char *tok = NULL;
 	int ret;
 
@@ -915,8 +942,9 @@ static int authenticate(struct req *r, const char *authorization)
 		reply_error(&r->out, 401, "unknown token");
 		return -EACCES;
 	}
-	ret = store_token_find(r->api->store, hash, sizeof(hash), role, sizeof(role));
-	if (ret == -ENOENT || (ret == 0 && token_role_parse(role, &r->role) < 0)) {
+	ret = store_token_find(r->api->store, hash, sizeof(hash), role, sizeof(role), name,
+			       sizeof(name), blocks, sizeof(blocks));
+	if (ret == -ENOENT || (ret == 0 && token_role_parse(role, &rl) < 0)) {
 		reply_error(&r->out, 401, "unknown token");
 		return -EACCES;
 	}
@@ -924,6 +952,7 @@ static int authenticate(struct req *r, const char *authorization)
 		reply_internal(&r->out);
 		return ret;
 	}
+	access_principal_set(&r->who, name, rl, blocks);
 	return 0;
 }
 
@@ -934,20 +963,24 @@ static void method_not_allowed(struct req *r)
 
 static void forbidden(struct req *r)
 {
-	reply_error(&r->out, 403, "role %s may not change this", token_role_name(r->role));
+	if (r->out.status == 500 && r->out.response != NULL)
+		return; /* the scope look-up failed and said so */
+	reply_error(&r->out, 403, "%s (%s) may not change this", r->who.name,
+		    token_role_name(r->who.role));
 }
 
 static void route(struct req *r, char **seg, int n)
 {
 	const struct kind *k = NULL;
 	bool get = method_is(r, "GET");
-	struct api_sensors_req sreq = {r->method, may_change(r, NULL), seg, n, r->query,
+	struct api_sensors_req sreq = {r->method, may_change(r, NULL, NULL), seg, n, r->query,
 				       r->body, r->len};
 
-	struct api_breaches_req breq = {r->method, token_role_name(r->role), seg, n, r->query,
+	struct api_breaches_req breq = {r->method, &r->who, seg, n, r->query,
 					r->body, r->len};
 
-	struct api_complaints_req creq = {r->method, r->role, seg, n, r->query, r->body, r->len};
+	struct api_complaints_req creq = {r->method, r->who.role, r->who.name, seg, n,
+					  r->query, r->body, r->len};
 
 	if (api_complaints_handle(r->api->complaints, &creq, &r->out.status, &r->out.response) == 0)
 		return;
@@ -965,7 +998,7 @@ static void route(struct req *r, char **seg, int n)
 				blocks_list(r);
 			else if (!method_is(r, "POST"))
 				method_not_allowed(r);
-			else if (!may_change(r, NULL))
+			else if (!may_change(r, NULL, NULL))
 				forbidden(r);
 			else
 				block_create(r);
@@ -976,7 +1009,7 @@ static void route(struct req *r, char **seg, int n)
 				block_get(r, seg[1]);
 			else if (!method_is(r, "PUT") && !method_is(r, "DELETE"))
 				method_not_allowed(r);
-			else if (!may_change(r, NULL))
+			else if (!may_change(r, NULL, seg[1]))
 				forbidden(r);
 			else if (method_is(r, "PUT"))
 				block_update(r, seg[1]);
@@ -1000,7 +1033,7 @@ static void route(struct req *r, char **seg, int n)
 			items_list(r, k, seg[1]);
 		else if (!method_is(r, "POST"))
 			method_not_allowed(r);
-		else if (!may_change(r, k))
+		else if (!may_change(r, k, seg[1]))
 			forbidden(r);
 		else
 			item_create(r, k, seg[1]);
@@ -1017,7 +1050,7 @@ static void route(struct req *r, char **seg, int n)
 		item_get(r, k, seg[1]);
 	else if (!method_is(r, "PUT") && !method_is(r, "DELETE"))
 		method_not_allowed(r);
-	else if (!may_change(r, k))
+	else if (!may_change_item(r, k, seg[1]))
 		forbidden(r);
 	else if (method_is(r, "PUT"))
 		item_update(r, k, seg[1]);
@@ -1135,8 +1168,8 @@ void api_close(struct api *a)
 	free(a);
 }
 
-/* as_role: the caller has authenticated the request already (web pages); else the token. */
-static int handle(struct api *a, const enum token_role *as_role, const char *method,
+/* as: the caller has authenticated the request already (web pages); else the token. */
+static int handle(struct api *a, const struct principal *as, const char *method,
 		  const char *path, const char *authorization, const char *body, size_t len,
 		  int *status, char **response)
 {
@@ -1170,9 +1203,9 @@ static int handle(struct api *a, const enum token_role *as_role, const char *met
 		p = slash + 1;
 	}
 	store_lock(a->store);
-	if (as_role != NULL)
-		r.role = *as_role;
-	if (as_role != NULL || authenticate(&r, authorization) == 0) {
+	if (as != NULL)
+		r.who = *as;
+	if (as != NULL || authenticate(&r, authorization) == 0) {
 		bool empty = n > MAX_SEGMENTS;
 
 		for (int i = 0; i < n && !empty; i++)
@@ -1198,14 +1231,31 @@ int api_handle(struct api *a, const char *method, const char *path, const char *
 	return handle(a, NULL, method, path, authorization, body, len, status, response);
 }
 
-int api_handle_role(struct api *a, enum token_role role, const char *method, const char *path,
-		    const char *body, size_t len, int *status, char **response)
+int api_handle_as(struct api *a, const struct principal *who, const char *method,
+		  const char *path, const char *body, size_t len, int *status, char **response)
 {
-	return handle(a, &role, method, path, NULL, body, len, status, response);
+	return handle(a, who, method, path, NULL, body, len, status, response);
 }
 
-int api_http(void *api, const char *method, const char *path, const char *authorization,
-	     const char *body, size_t len, int *status, char **response)
+int api_http_handler(void *ctx, const struct http_request *req, struct http_response *out)
 {
-	return api_handle(api, method, path, authorization, body, len, status, response);
+	size_t n = strlen(req->path) + strlen(req->query) + 2;
+	char *path = malloc(n);
+	char *response = NULL;
+	int status = 500;
+	int ret;
+
+	if (path == NULL)
+		return -ENOMEM;
+	snprintf(path, n, "%s%s%s", req->path, req->query[0] != '\0' ? "?" : "", req->query);
+	ret = api_handle(ctx, req->method, path, req->authorization, req->body, req->len, &status,
+			 &response);
+	free(path);
+	if (ret < 0)
+		return ret;
+	out->status = status;
+	out->body = response;
+	out->len = response != NULL ? strlen(response) : 0;
+	out->content_type = response != NULL ? "application/json" : NULL;
+	return 0;
 }

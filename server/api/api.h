@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "access/access.h"
 #include "board/boardgen.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -84,9 +85,6 @@ int api_commit_all_boards(struct api *a);
 int api_handle(struct api *a, const char *method, const char *path, const char *authorization,
 	       const char *body, size_t len, int *status, char **response);
 
-/* api_handle with the api as a void pointer: struct http_handlers' api member. */
-int api_http(void *api, const char *method, const char *path, const char *authorization,
-	     const char *body, size_t len, int *status, char **response);
 
 /*
  * Route /api/v1/complaints... to c (api_complaints.h; borrowed, outlives the
@@ -97,9 +95,16 @@ void api_set_complaints(struct api *a, struct api_complaints *c);
 
 /*
  * api_handle for a caller that has authenticated the user itself (the web
- * pages' signed-in staff): the request runs with role, no token needed.
+ * pages' signed-in staff): the request runs as who (borrowed, copied), with
+ * its role and block scope (access.h), no token needed.
  */
-int api_handle_role(struct api *a, enum token_role role, const char *method, const char *path,
-		    const char *body, size_t len, int *status, char **response);
+int api_handle_as(struct api *a, const struct principal *who, const char *method,
+		  const char *path, const char *body, size_t len, int *status, char **response);
+
+/*
+ * api_handle as an http_handler_fn (http.h) for main.c to register: ctx is
+ * the struct api. @retval 0, -ENOMEM
+ */
+int api_http_handler(void *ctx, const struct http_request *req, struct http_response *out);
 
 #endif

@@ -33,7 +33,7 @@ struct api_breaches {
 
 static bool may_change(const struct api_breaches_req *q)
 {
-	return strcmp(q->role, "manager") == 0 || strcmp(q->role, "admin") == 0;
+	return access_role_at_least(q->who, TOKEN_ROLE_MANAGER);
 }
 
 /* A positive integer id from a path segment. */
@@ -227,7 +227,7 @@ static void breach_ack(struct api_breaches *b, struct reply *r, const struct api
 		reply_internal(r);
 		goto out;
 	}
-	ret = rules_ack(b->rules, id, q->role, note, sbtime_now_ms());
+	ret = rules_ack(b->rules, id, q->who->name, note, sbtime_now_ms());
 	if (ret == 0)
 		ret = store_commit(st);
 	if (ret < 0) {
@@ -516,7 +516,7 @@ int api_breaches_handle(struct api_breaches *b, struct api *api, const struct ap
 			if (!post)
 				reply_error(&r, 405, "method %.16s not allowed here", q->method);
 			else if (!may_change(q))
-				reply_error(&r, 403, "role %s may not acknowledge breaches", q->role);
+				reply_error(&r, 403, "role %s may not acknowledge breaches", token_role_name(q->who->role));
 			else
 				breach_ack(b, &r, q, id, st);
 		} else {
@@ -532,7 +532,7 @@ int api_breaches_handle(struct api_breaches *b, struct api *api, const struct ap
 		else if (!post)
 			reply_error(&r, 405, "method %.16s not allowed here", q->method);
 		else if (!may_change(q))
-			reply_error(&r, 403, "role %s may not change the hours", q->role);
+			reply_error(&r, 403, "role %s may not change the hours", token_role_name(q->who->role));
 		else
 			exception_add(b, &r, q, api, st);
 	} else {
@@ -541,7 +541,7 @@ int api_breaches_handle(struct api_breaches *b, struct api *api, const struct ap
 		else if (!del)
 			reply_error(&r, 405, "method %.16s not allowed here", q->method);
 		else if (!may_change(q))
-			reply_error(&r, 403, "role %s may not change the hours", q->role);
+			reply_error(&r, 403, "role %s may not change the hours", token_role_name(q->who->role));
 		else
 			exception_remove(b, &r, id, api, st);
 	}

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "access/access.h"
+
 #include "api/api.h"
 #include "rules/rules.h"
 #include "hours/sitehours.h"
@@ -30,8 +32,8 @@ void api_breaches_close(struct api_breaches *b);
 /* One request, already authenticated (all borrowed). */
 struct api_breaches_req {
 	const char *method;
-	const char *role; /* "caretaker", "manager" or "admin" */
-	char **seg;       /* path segments after /api/v1/ */
+	const struct principal *who; /* role decides; name is recorded on acknowledgements */
+	char **seg;                  /* path segments after /api/v1/ */
 	int n;
 	const char *query; /* after '?', or "" */
 	const char *body;

@@ -4,6 +4,7 @@
  * here, once: known keys only, strings where strings belong, then the same
  * complaints_check the web form uses.
  */
+#include "access/access.h"
 #include "api/api_complaints.h"
 
 #include <errno.h>
@@ -38,7 +39,7 @@ struct creq {
 	struct api_complaints *c;
 	const struct api_complaints_req *in;
 	struct reply out;
-	char actor[32];
+	char actor[8 + ACCESS_NAME_MAX];
 };
 
 int api_complaints_open(struct store *store, api_complaints_alert_fn alert, void *alert_ctx,
@@ -416,7 +417,7 @@ int api_complaints_handle(struct api_complaints *c, const struct api_complaints_
 
 	if (c == NULL || in->n < 1 || strcmp(in->seg[0], "complaints") != 0)
 		return -ENOENT;
-	snprintf(r.actor, sizeof(r.actor), "token:%s", token_role_name(in->role));
+	snprintf(r.actor, sizeof(r.actor), "token:%s", in->name);
 	if (in->role == TOKEN_ROLE_CARETAKER) {
 		reply_error(&r.out, 403, "role caretaker may not see complaints");
 	} else if (in->n == 1) {

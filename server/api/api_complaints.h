@@ -34,6 +34,7 @@ void api_complaints_close(struct api_complaints *c);
 struct api_complaints_req {
 	const char *method;
 	enum token_role role;
+	const char *name; /* the principal's, for the audit log */
 	char **seg; /* path segments after /api/v1/ */
 	int n;
 	const char *query; /* after '?', or "" */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libmicrohttpd glue (see http.h). Per connection state is one
+ * libmicrohttpd glue for the API (see http.h). Per connection state is one
  * struct upload holding the body collected so far, capped at HTTP_MAX_BODY.
  */
 #include "http/http.h"
@@ -20,7 +20,7 @@
 
 struct http {
 	struct MHD_Daemon *daemon;
-	struct http_handlers on; /* copied at open */
+	struct http_handlers handlers;
 	int port;
 };
 
@@ -151,57 +151,48 @@ static void client_address(struct MHD_Connection *conn, char *buf, size_t n)
 		snprintf(buf, n, "unknown");
 }
 
-/* Answer a web page (web.h) with its headers; the body is handed to MHD. */
-static enum MHD_Result web_answer(struct http *h, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *query, const struct upload *u)
+/* Call the handler and send its answer with its headers; the body is handed to MHD. */
+static enum MHD_Result answer(struct MHD_Connection *conn, http_handler_fn fn, void *ctx,
+			      const struct http_request *req)
 {
-	struct http_request req = {0};
 	struct http_response out;
 	struct MHD_Response *resp = NULL;
-	char client[64];
 	enum MHD_Result ret;
 
-	client_address(conn, client, sizeof(client));
-	req.method = method;
-	req.path = url;
-	req.query = query;
-	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-	req.content_type =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	req.client = client;
-	req.body = u->buf;
-	req.len = u->len;
-	if (h->on.web(h->on.web_ctx, &req, &out) < 0) {
-		log_debug("%s %s -> 500", method, url);
+	memset(&out, 0, sizeof(out));
+	if (fn(ctx, req, &out) < 0) {
+		free(out.body);
+		log_debug("%s %s -> 500", req->method, req->path);
 		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
 	}
-	log_debug("%s %s -> %d", method, url, out.status);
+	log_debug("%s %s -> %d", req->method, req->path, out.status);
 	resp = MHD_create_response_from_buffer(out.len, out.body != NULL ? out.body : (void *)"",
 					       out.body != NULL ? MHD_RESPMEM_MUST_FREE
 								: MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
-		http_response_release(&out);
+		free(out.body);
 		return MHD_NO;
 	}
-	out.body = NULL; /* MHD owns it now */
 	if (out.content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
 	if (out.location[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, out.location);
-	for (int i = 0; i < out.n_cookies; i++)
+	for (int i = 0; i < out.n_cookies && i < HTTP_MAX_COOKIES; i++)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, out.cookies[i]);
 	if (out.disposition[0] != '\0')
 		MHD_add_response_header(resp, "Content-Disposition", out.disposition);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				out.private_page ? "no-store" : "no-cache");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				out.csp != NULL ? out.csp
-						: "default-src 'none'; style-src 'unsafe-inline'; "
-						  "img-src 'self'; form-action 'self'; "
-						  "frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (out.page) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+					out.private_page ? "no-store" : "no-cache");
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					out.csp != NULL ? out.csp
+							: "default-src 'none'; style-src 'unsafe-inline'; "
+							  "img-src 'self'; form-action 'self'; "
+							  "frame-ancestors 'none'; base-uri 'none'");
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	}
 	ret = MHD_queue_response(conn, (unsigned int)out.status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -215,12 +206,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http *h = cls;
 	struct upload *u = *con_cls;
 	const char *clen = NULL;
-	const char *auth = NULL;
-	char *response = NULL;
-	int status = 500;
 	struct query_buf query;
-	char path[QUERY_MAX + 1024];
-	enum MHD_Result ret;
+	struct http_request req = {0};
+	char client[64];
+	bool pages;
 
 	(void)version;
 	if (u == NULL) {
@@ -248,30 +237,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_answer(conn, 413, too_large_json, sizeof(too_large_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
 	}
-	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	memset(&query, 0, sizeof(query));
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
-	if (query.overflow || strlen(url) + query.len + 1 > sizeof(path)) {
+	if (query.overflow || strlen(url) + query.len + 1 > QUERY_MAX + 1024) {
 		log_debug("%s %s -> 414", method, url);
 		return send_answer(conn, 414, long_uri_json, sizeof(long_uri_json) - 1,
 				   MHD_RESPMEM_PERSISTENT);
 	}
-	if (h->on.web != NULL && h->on.web_handles != NULL && h->on.web_handles(url))
-		return web_answer(h, conn, url, method, query.len > 0 ? query.text + 1 : "", u);
-	snprintf(path, sizeof(path), "%s%s", url, query.text);
-	if (h->on.api(h->on.api_ctx, method, path, auth, u->buf, u->len, &status, &response) < 0) {
-		log_debug("%s %s -> 500", method, url);
-		return send_answer(conn, 500, internal_json, sizeof(internal_json) - 1,
-				   MHD_RESPMEM_PERSISTENT);
-	}
-	log_debug("%s %s -> %d", method, url, status);
-	if (response == NULL)
-		return send_answer(conn, (unsigned int)status, "", 0, MHD_RESPMEM_PERSISTENT);
-	ret = send_answer(conn, (unsigned int)status, response, strlen(response),
-			  MHD_RESPMEM_MUST_FREE);
-	if (ret == MHD_NO)
-		free(response);
-	return ret;
+	pages = h->handlers.pages != NULL && h->handlers.pages_claim != NULL &&
+		h->handlers.pages_claim(url);
+	client_address(conn, client, sizeof(client));
+	req.method = method;
+	req.path = url;
+	req.query = query.len > 0 ? query.text + 1 : "";
+	req.authorization =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	req.cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	req.content_type =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.client = client;
+	req.body = u->buf;
+	req.len = u->len;
+	if (pages)
+		return answer(conn, h->handlers.pages, h->handlers.pages_ctx, &req);
+	return answer(conn, h->handlers.api, h->handlers.api_ctx, &req);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -287,14 +276,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(u->buf);
 	free(u);
 	*con_cls = NULL;
-}
-
-void http_response_release(struct http_response *r)
-{
-	if (r == NULL)
-		return;
-	free(r->body);
-	r->body = NULL;
 }
 
 int http_open(const char *host, int port, const struct http_handlers *handlers,
@@ -327,7 +308,7 @@ int http_open(const char *host, int port, const struct http_handlers *handlers,
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return -ENOMEM;
-	h->on = *handlers;
+	h->handlers = *handlers;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;

@@ -240,6 +240,13 @@ static const char *const migrations[] = {
 	" last_seen INTEGER,"   /* NULL: heard only as a retained replay without shown_at */
 	" updated_at INTEGER NOT NULL,"
 	" PRIMARY KEY (block, id)) WITHOUT ROWID;",
+	/*
+	 * 7: API tokens get a name (the principal recorded in the audit log;
+	 * NULL: the label, else the role) and the blocks they may change
+	 * ('': none for caretakers, every block for managers and admins).
+	 */
+	"ALTER TABLE tokens ADD COLUMN name TEXT;"
+	"ALTER TABLE tokens ADD COLUMN blocks TEXT NOT NULL DEFAULT '';",
 };
 
 static const char *const kind_tables[STORE_N_KINDS] = {
@@ -293,8 +300,10 @@ static const char *const block_sql[BLOCK_N_STMTS] = {
 	[BLOCK_SET_BOARD] = "UPDATE blocks SET board_version = ?2, board_json = ?3 WHERE id = ?1",
 	[BLOCK_BOARD] = "SELECT board_json FROM blocks WHERE id = ?1",
 	[BLOCK_LIST] = "SELECT id, name, address, board_version, board_json FROM blocks ORDER BY seq",
-	[TOKEN_ADD] = "INSERT INTO tokens (hash, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-	[TOKEN_FIND] = "SELECT role FROM tokens WHERE hash = ?1",
+	[TOKEN_ADD] = "INSERT INTO tokens (hash, role, label, created_at, name, blocks)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[TOKEN_FIND] = "SELECT role, COALESCE(NULLIF(name, ''), NULLIF(label, ''), role), blocks"
+		       " FROM tokens WHERE hash = ?1",
 	[TX_BEGIN] = "BEGIN IMMEDIATE",
 	[TX_COMMIT] = "COMMIT",
 	[TX_ROLLBACK] = "ROLLBACK",
@@ -775,7 +784,7 @@ int store_item_foreach(struct store *s, enum store_kind kind, const char *block,
 }
 
 int store_token_add(struct store *s, const uint8_t *hash, size_t hash_len, const char *role,
-		    const char *label, int64_t created_at_ms)
+		    const char *label, const char *name, const char *blocks, int64_t created_at_ms)
 {
 	sqlite3_stmt *st = s->block[TOKEN_ADD];
 
@@ -783,11 +792,20 @@ int store_token_add(struct store *s, const uint8_t *hash, size_t hash_len, const
 	sqlx_bind_text(st, 2, role);
 	sqlx_bind_text(st, 3, label);
 	sqlite3_bind_int64(st, 4, created_at_ms);
+	sqlx_bind_text(st, 5, name);
+	sqlx_bind_text(st, 6, blocks != NULL ? blocks : "");
 	return sqlx_step_done(st, "store", false);
 }
 
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v != NULL ? (const char *)v : "");
+}
+
 int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char *role,
-		     size_t role_len)
+		     size_t role_len, char *name, size_t name_len, char *blocks, size_t blocks_len)
 {
 	sqlite3_stmt *st = s->block[TOKEN_FIND];
 	const unsigned char *r = NULL;
@@ -799,6 +817,8 @@ int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char
 	if (rc == SQLITE_ROW) {
 		r = sqlite3_column_text(st, 0);
 		snprintf(role, role_len, "%s", r != NULL ? (const char *)r : "");
+		copy_col(st, 1, name, name_len);
+		copy_col(st, 2, blocks, blocks_len);
 	} else if (rc == SQLITE_DONE) {
 		ret = -ENOENT;
 	} else {

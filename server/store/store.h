@@ -36,7 +36,7 @@ enum store_kind {
 };
 
 /* The schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* One block row. Strings are owned by the struct; release with store_block_release. */
 struct store_block {
@@ -134,13 +134,16 @@ int store_item_foreach(struct store *s, enum store_kind kind, const char *block,
 
 /*
  * API tokens, by hash only (the token text never reaches the store).
- * role and label are borrowed; label may be NULL.
- * store_token_find copies the role into role (role_len bytes).
+ * role, label, name and blocks are borrowed; label and name may be NULL,
+ * blocks NULL or "" (see migration 7). store_token_find copies the role,
+ * the name (the name, else the label, else the role) and the blocks (a
+ * comma list, or "") into the buffers, truncating to their sizes.
  * @retval 0, -EEXIST (add: same hash), -ENOENT (find), -EIO
  */
 int store_token_add(struct store *s, const uint8_t *hash, size_t hash_len, const char *role,
-		    const char *label, int64_t created_at_ms);
+		    const char *label, const char *name, const char *blocks,
+		    int64_t created_at_ms);
 int store_token_find(struct store *s, const uint8_t *hash, size_t hash_len, char *role,
-		     size_t role_len);
+		     size_t role_len, char *name, size_t name_len, char *blocks, size_t blocks_len);
 
 #endif

@@ -73,7 +73,7 @@ int users_get(struct users *u, int64_t id, struct user *out);
 bool users_may_block(const struct user *user, const char *block);
 
 /*
- * Append to the audit log: actor (a user name, "token:<role>" or "system"),
+ * Append to the audit log: actor (a user name, "token:<name>" for an API token, or "system"),
  * action ("complaint.status"), target ("WC-2026-0042") and detail (free text
  * without personal data; may be NULL). 0 or -EIO.
  */

@@ -109,9 +109,9 @@ void web_time_text(int64_t ms, char *buf, size_t n)
 
 static void add_cookie(struct wreq *r, const char *name, const char *value, long max_age)
 {
-	struct http_response *o = r->out;
+	struct web_response *o = r->out;
 
-	if (o->n_cookies >= HTTP_MAX_COOKIES)
+	if (o->n_cookies >= WEB_MAX_COOKIES)
 		return;
 	snprintf(o->cookies[o->n_cookies++], sizeof(o->cookies[0]),
 		 "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s", name, value, max_age,
@@ -197,7 +197,7 @@ void web_page_begin(struct wreq *r, struct html *h, const char *title)
 
 void web_page_end(struct wreq *r, struct html *h, int status)
 {
-	struct http_response *o = r->out;
+	struct web_response *o = r->out;
 	int ret;
 
 	html_raw(h, "</main></body></html>\n");
@@ -777,6 +777,13 @@ bool web_handles(const char *path)
 	       strcmp(path, "/staff") == 0 || strncmp(path, "/staff/", 7) == 0;
 }
 
+void web_response_release(struct web_response *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	r->body = NULL;
+}
 
 static bool is_form_type(const char *ct)
 {
@@ -836,7 +843,7 @@ static void dispatch(struct wreq *r, char **seg, int n)
 	web_staff_route(r, seg + 1, n - 1);
 }
 
-int web_handle(struct web *w, const struct http_request *req, struct http_response *out)
+int web_handle(struct web *w, const struct web_request *req, struct web_response *out)
 {
 	struct wreq r = {.w = w, .in = req, .out = out};
 	char buf[PATH_MAX_LEN];
@@ -903,7 +910,29 @@ out:
 	return out->status == 500 && out->body == NULL ? -ENOMEM : 0;
 }
 
-int web_http(void *web, const struct http_request *req, struct http_response *out)
+int web_http_handler(void *ctx, const struct http_request *req, struct http_response *out)
 {
-	return web_handle(web, req, out);
+	struct web_request in = {.method = req->method, .path = req->path, .query = req->query,
+				 .cookie = req->cookie, .content_type = req->content_type,
+				 .client = req->client, .body = req->body, .len = req->len};
+	struct web_response r;
+	int ret = web_handle(ctx, &in, &r);
+
+	if (ret < 0) {
+		web_response_release(&r);
+		return ret;
+	}
+	out->status = r.status;
+	out->body = r.body; /* now the caller's */
+	out->len = r.len;
+	out->content_type = r.content_type;
+	snprintf(out->location, sizeof(out->location), "%s", r.location);
+	for (int i = 0; i < r.n_cookies && i < HTTP_MAX_COOKIES && i < WEB_MAX_COOKIES; i++)
+		snprintf(out->cookies[i], sizeof(out->cookies[i]), "%s", r.cookies[i]);
+	out->n_cookies = r.n_cookies < HTTP_MAX_COOKIES ? r.n_cookies : HTTP_MAX_COOKIES;
+	snprintf(out->disposition, sizeof(out->disposition), "%s", r.disposition);
+	out->page = true;
+	out->private_page = r.private_page;
+	out->csp = r.csp;
+	return 0;
 }

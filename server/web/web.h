@@ -11,7 +11,7 @@
  * (html.h), every form checked at the edge (form.h) and, for staff,
  * carrying a CSRF token.
  *
- * Board items are changed through the API (api_handle_role), so the pages
+ * Board items are changed through the API (api_handle_as), so the pages
  * share its validation, transactions and board publishing.
  *
  * Not for: sockets (http), JSON API routes (api, api_complaints).
@@ -26,7 +26,6 @@
 #include <stdint.h>
 
 #include "api/api.h"
-#include "http/http.h"
 #include "board/boardgen.h"
 #include "store/store.h"
 
@@ -61,6 +60,35 @@ struct web_options {
 	const char *font_bold;
 };
 
+/* One request, all borrowed for the call. */
+struct web_request {
+	const char *method;
+	const char *path;         /* without the query */
+	const char *query;        /* raw, URL-encoded; NULL or "" if none */
+	const char *cookie;       /* Cookie header or NULL */
+	const char *content_type; /* Content-Type header or NULL */
+	const char *client;       /* client address text, for rate limits */
+	const char *body;
+	size_t len;
+};
+
+#define WEB_MAX_COOKIES 2
+
+/* The answer; body is malloc'd (release with web_response_release). */
+struct web_response {
+	int status;
+	char *body;
+	size_t len;
+	const char *content_type; /* static string */
+	char location[512];       /* "" or a redirect target */
+	char cookies[WEB_MAX_COOKIES][256];
+	int n_cookies;
+	char disposition[160]; /* "" or Content-Disposition */
+	bool private_page;     /* Cache-Control: no-store */
+	const char *csp;       /* NULL: the default Content-Security-Policy; else the whole
+				  policy (static, or the web's: valid while the web is open) */
+};
+
 struct web;
 
 /*
@@ -82,10 +110,15 @@ bool web_handles(const char *path);
  * is a status with a page.
  * @retval 0, or -ENOMEM when nothing could be answered (send a bare 500)
  */
-int web_handle(struct web *w, const struct http_request *req, struct http_response *out);
+int web_handle(struct web *w, const struct web_request *req, struct web_response *out);
 
-/* web_handle with the web as a void pointer: struct http_handlers' web member. */
-int web_http(void *web, const struct http_request *req, struct http_response *out);
+/*
+ * web_handle as an http_handler_fn (http.h) for main.c to register with
+ * web_handles as its claim: ctx is the struct web. @retval 0, -ENOMEM
+ */
+int web_http_handler(void *ctx, const struct http_request *req, struct http_response *out);
+
+void web_response_release(struct web_response *r);
 
 /*
  * Erase contact details of complaints closed more than retention_days ago

@@ -45,8 +45,8 @@ struct web {
 /* One request in progress. */
 struct wreq {
 	struct web *w;
-	const struct http_request *in;
-	struct http_response *out;
+	const struct web_request *in;
+	struct web_response *out;
 	struct form *query; /* parsed query; never NULL after dispatch */
 	struct form *form;  /* parsed body of a POST, else NULL */
 	bool signed_in;

@@ -19,6 +19,7 @@
 #include "siteboard/sbdate.h"
 #include "siteboard/sbtime.h"
 #include "siteboard/topic.h"
+#include "access/access.h"
 #include "web/web_page.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -102,10 +103,23 @@ static void audit(struct wreq *r, const char *action, const char *target, const 
 	store_unlock(r->w->store);
 }
 
-/* Call the API as this user's role; *answer is the parsed JSON (or NULL). Returns the status. */
+/* Block scope is access.c's, for the pages as for the API. */
+static bool may_block(const struct wreq *r, const char *block)
+{
+	struct principal who;
+
+	access_principal_from_user(&who, &r->user);
+	return access_may_change_block(&who, block);
+}
+
+/*
+ * Call the API as this user (role and blocks: the API checks the scope
+ * again); *answer is the parsed JSON (or NULL). Returns the status.
+ */
 int web_call_api(struct wreq *r, const char *method, const char *path, json_t *body,
 		    json_t **answer)
 {
+	struct principal who;
 	char *text = NULL;
 	char *resp = NULL;
 	int status = 500;
@@ -116,8 +130,9 @@ int web_call_api(struct wreq *r, const char *method, const char *path, json_t *b
 		if (text == NULL)
 			return 500;
 	}
-	if (api_handle_role(r->w->api, r->user.role, method, path, text,
-			    text != NULL ? strlen(text) : 0, &status, &resp) < 0)
+	access_principal_from_user(&who, &r->user);
+	if (api_handle_as(r->w->api, &who, method, path, text, text != NULL ? strlen(text) : 0,
+			  &status, &resp) < 0)
 		status = 500;
 	if (resp != NULL)
 		*answer = json_loads(resp, 0, NULL);
@@ -522,7 +537,7 @@ static void block_route(struct wreq *r, char **seg, int n)
 		web_not_found(r);
 		return;
 	}
-	if (!users_may_block(&r->user, b.id)) {
+	if (!may_block(r, b.id)) {
 		web_forbidden(r);
 		goto out;
 	}
@@ -610,7 +625,7 @@ static void item_route(struct wreq *r, const struct wkind *k, const char *id)
 		goto out;
 	}
 	block = json_string_value(json_object_get(item, "block"));
-	if (block == NULL || !users_may_block(&r->user, block)) {
+	if (block == NULL || !may_block(r, block)) {
 		web_forbidden(r);
 		goto out;
 	}
@@ -681,7 +696,7 @@ static int home_block(void *ctx, const struct store_block *b, const char *board)
 	struct home_ctx *hc = ctx;
 
 	(void)board;
-	if (!users_may_block(&hc->r->user, b->id))
+	if (!may_block(hc->r, b->id))
 		return 0;
 	html_raw(hc->h, "<li><a href=\"/staff/blocks/");
 	html_text(hc->h, b->id);

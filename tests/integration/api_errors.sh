@@ -36,8 +36,19 @@ code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer sbt_wron
 [ "$code" = 401 ] || fail "wrong token gave $code"
 jq -e .error "$WORK/r" >/dev/null || fail "401 without a JSON error"
 
-log "caretaker token may post notices but not blocks"
-ctok=$("$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker)
+log "caretaker token may post notices in its blocks, but not blocks or outside its blocks"
+ctok=$("$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker --blocks tower-a --name carol)
+case "$ctok" in sbt_*) ;; *) fail "token new --blocks --name printed '$ctok'" ;; esac
+otok=$("$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker --blocks tower-b --label old)
+code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $otok" -d '{"title":"Not mine"}' "$API/api/v1/blocks/tower-a/notices")
+[ "$code" = 403 ] || fail "caretaker of tower-b posting in tower-a gave $code"
+jq -e .error "$WORK/r" >/dev/null || fail "403 without a JSON error"
+ntok=$("$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ntok" -d '{"title":"No blocks"}' "$API/api/v1/blocks/tower-a/notices")
+[ "$code" = 403 ] || fail "caretaker token without blocks posting gave $code"
+rc=0
+"$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker --blocks 'BAD!' >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "token new --blocks BAD! exited $rc"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ctok" -d '{"id":"x","name":"X"}' "$API/api/v1/blocks")
 [ "$code" = 403 ] || fail "caretaker creating a block gave $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ctok" -d '{"title":"From the caretaker"}' "$API/api/v1/blocks/tower-a/notices")

@@ -106,6 +106,18 @@ expect_page 200
 page "$C" /staff/blocks/tower-b/preview.png
 expect_page 403
 
+log "block scope: the caretaker of tower-a cannot change tower-b's items by id either"
+bnote=$(expect_status 201 POST /api/v1/blocks/tower-b/notices '{"title":"Tower B only"}')
+bid=$(jq -r .id <<<"$bnote")
+page "$C" "/staff/notices/$bid"
+expect_page 403
+for action in save expire delete; do
+	post "$C" "/staff/notices/$bid" --data-urlencode "csrf=$ccsrf" -d "action=$action" -d title=Hijacked
+	expect_page 403
+done
+jq -e '.title=="Tower B only" and .until==null' <<<"$(expect_status 200 GET "/api/v1/notices/$bid")" >/dev/null ||
+	fail "tower-b's notice changed by tower-a's caretaker"
+
 log "API roles: a caretaker token gets 403 on complaints"
 ctok=$("$BIN/siteboard-server" --config "$WORK/server.ini" token new --role caretaker)
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ctok" "$API/api/v1/complaints")

@@ -38,8 +38,7 @@ FOLDERS = {
     'server/rules': ('server', 2),
     'server/complaints': ('server', 2),
     'server/devices': ('server', 2),
-    'server/access': ('server', 2),
-    'server/config': ('server', 3),
+    'server/access': ('server', 3),  # who may change what: above the domain, below http
     'server/http': ('server', 4),
     'server/api': ('server', 5),
     'server/web': ('server', 6),

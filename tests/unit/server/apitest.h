@@ -40,13 +40,20 @@ static inline void apitest_publish(void *ctx, const char *block, const char *boa
 	t->last_board = board != NULL ? strdup(board) : NULL;
 }
 
-static inline int apitest_token(struct apitest *t, const char *role, char *text)
+/* A token (text: TOKEN_TEXT_MAX bytes) with role, name and blocks (both may be NULL). */
+static inline int apitest_token_as(struct apitest *t, const char *role, const char *name,
+				   const char *blocks, char *text)
 {
 	uint8_t hash[TOKEN_HASH_BYTES];
 
 	if (token_generate(text, TOKEN_TEXT_MAX, hash) < 0)
 		return -1;
-	return store_token_add(t->store, hash, sizeof(hash), role, NULL, 0);
+	return store_token_add(t->store, hash, sizeof(hash), role, NULL, name, blocks, 0);
+}
+
+static inline int apitest_token(struct apitest *t, const char *role, char *text)
+{
+	return apitest_token_as(t, role, NULL, NULL, text);
 }
 
 static inline struct apitest *apitest_open(void)
@@ -66,7 +73,7 @@ static inline struct apitest *apitest_open(void)
 	if (token_init() < 0 || store_open(t->path, &t->store) < 0 ||
 	    api_open(t->store, &t->site, apitest_publish, t, &t->api) < 0 ||
 	    apitest_token(t, "admin", t->admin) < 0 ||
-	    apitest_token(t, "caretaker", t->caretaker) < 0)
+	    apitest_token_as(t, "caretaker", "carol", "a,b,tower-a", t->caretaker) < 0)
 		return NULL;
 	return t;
 }

@@ -155,8 +155,18 @@ static void test_ack(void **state)
 			 200);
 	assert_non_null(strstr(t->response, "\"state\":\"acknowledged\""));
 	assert_non_null(strstr(t->response, "\"note\":\"Agreed night delivery\""));
-	assert_non_null(strstr(t->response, "\"who\":\"manager\""));
+	assert_non_null(strstr(t->response, "\"who\":\"manager\"")); /* no name: the role */
 	assert_int_equal(apitest_call(t, "GET", "/api/v1/breaches/1/ack", f->manager, NULL), 405);
+	{
+		char named[TOKEN_TEXT_MAX];
+
+		/* a named token: its name is recorded, not its role */
+		assert_int_equal(apitest_token_as(t, "manager", "maria", NULL, named), 0);
+		assert_int_equal(apitest_call(t, "POST", "/api/v1/breaches/1/ack", named,
+					      "{\"note\":\"Checked on site\"}"),
+				 200);
+		assert_non_null(strstr(t->response, "\"who\":\"maria\""));
+	}
 }
 
 static void test_exceptions(void **state)

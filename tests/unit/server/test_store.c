@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "siteboard/log.h"
 #include "store/store.h"
@@ -179,13 +180,70 @@ static void test_tokens(void **state)
 	struct fixture *f = *state;
 	uint8_t h1[32] = {1};
 	uint8_t h2[32] = {2};
+	uint8_t h3[32] = {3};
 	char role[16];
+	char name[65];
+	char blocks[256];
 
-	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", "ops", 1), 0);
-	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", NULL, 1), -EEXIST);
-	assert_int_equal(store_token_find(f->s, h1, sizeof(h1), role, sizeof(role)), 0);
+	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", "ops", NULL, NULL, 1), 0);
+	assert_int_equal(store_token_add(f->s, h1, sizeof(h1), "admin", NULL, NULL, NULL, 1), -EEXIST);
+	assert_int_equal(store_token_find(f->s, h1, sizeof(h1), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
 	assert_string_equal(role, "admin");
-	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role)), -ENOENT);
+	assert_string_equal(name, "ops"); /* no name: the label */
+	assert_string_equal(blocks, "");
+	assert_int_equal(store_token_add(f->s, h3, sizeof(h3), "caretaker", NULL, "bob", "a,b", 1), 0);
+	assert_int_equal(store_token_find(f->s, h3, sizeof(h3), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(name, "bob");
+	assert_string_equal(blocks, "a,b");
+	assert_int_equal(store_token_add(f->s, h2, sizeof(h2), "manager", NULL, NULL, NULL, 1), 0);
+	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(name, "manager"); /* no name, no label: the role */
+	memset(h2, 9, sizeof(h2));
+	assert_int_equal(store_token_find(f->s, h2, sizeof(h2), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), -ENOENT);
+}
+
+/* A schema-6 database's tokens (no name, no blocks) keep working after migration 7. */
+static void test_tokens_from_schema6(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+	char role[16];
+	char name[65];
+	char blocks[256];
+	uint8_t h[32] = {7};
+
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE tokens DROP COLUMN name;"
+				      "ALTER TABLE tokens DROP COLUMN blocks;"
+				      "INSERT INTO tokens (hash, role, label, created_at)"
+				      " VALUES (zeroblob(32), 'caretaker', NULL, 1);"
+				      "INSERT INTO tokens (hash, role, label, created_at)"
+				      " VALUES (X'07000000000000000000000000000000"
+				      "00000000000000000000000000000000', 'manager', 'ops laptop', 1);"
+				      "PRAGMA user_version = 6;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, &f->s), 0);
+	assert_int_equal(store_schema_version(f->s), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_token_find(f->s, h, sizeof(h), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(role, "manager");
+	assert_string_equal(name, "ops laptop");
+	assert_string_equal(blocks, "");
+	memset(h, 0, sizeof(h));
+	assert_int_equal(store_token_find(f->s, h, sizeof(h), role, sizeof(role), name,
+					  sizeof(name), blocks, sizeof(blocks)), 0);
+	assert_string_equal(role, "caretaker");
+	assert_string_equal(name, "caretaker");
+	assert_string_equal(blocks, "");
 }
 
 int main(void)
@@ -196,6 +254,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_item_crud_and_cascade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tokens_from_schema6, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
