@@ -251,26 +251,6 @@ int users_get(struct users *u, int64_t id, struct user *out)
 	return read_user(u, u->st[GET], out, NULL);
 }
 
-bool users_may_block(const struct user *user, const char *block)
-{
-	size_t n = strlen(block);
-	const char *p = user->blocks;
-
-	if (user->role != TOKEN_ROLE_CARETAKER)
-		return true;
-	while (*p != '\0') {
-		const char *comma = strchr(p, ',');
-		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-
-		if (len == n && strncmp(p, block, n) == 0)
-			return true;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	return false;
-}
-
 int users_audit(struct users *u, const char *actor, const char *action, const char *target,
 		const char *detail, int64_t now_ms)
 {

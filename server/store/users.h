@@ -69,8 +69,7 @@ int users_remove(struct users *u, const char *name);
 int users_find(struct users *u, const char *name, struct user *out, char hash[USERS_HASH_MAX]);
 int users_get(struct users *u, int64_t id, struct user *out);
 
-/* May this user change or see staff pages of block? Managers and admins: every block. */
-bool users_may_block(const struct user *user, const char *block);
+/* Who may change which block is decided by server/access (access_may_change_block), not here. */
 
 /*
  * Append to the audit log: actor (a user name, "token:<name>" for an API token, or "system"),
