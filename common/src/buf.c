@@ -73,29 +73,32 @@ void buf_puts(struct buf *b, const char *s)
 		buf_append(b, s, strlen(s));
 }
 
-void buf_printf(struct buf *b, const char *fmt, ...)
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	char small[512];
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		b->err = b->err != 0 ? b->err : -EINVAL;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
+	} else if ((size_t)n < sizeof(small)) {
 		buf_append(b, small, (size_t)n);
-		return;
+	} else if (buf_reserve(b, (size_t)n) == 0) {
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
 	}
-	if (buf_reserve(b, (size_t)n) < 0)
-		return;
+	va_end(again);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
 }
 
 int buf_err(const struct buf *b)

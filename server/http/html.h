@@ -17,12 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "siteboard/buf.h"
+
 struct html {
-	char *buf;
-	size_t len;
-	size_t cap;
-	size_t max; /* largest output accepted, in bytes */
-	int err;    /* 0, -ENOMEM or -E2BIG */
+	struct buf b; /* common's bounded buffer: max, sticky error (0, -ENOMEM or -E2BIG) */
 };
 
 /* Start an empty buffer that may grow to max bytes. Nothing is allocated yet. */

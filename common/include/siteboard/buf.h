@@ -15,6 +15,7 @@
 #ifndef SITEBOARD_BUF_H
 #define SITEBOARD_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -48,6 +49,8 @@ void buf_puts(struct buf *b, const char *s);
 
 /* Append printf output. A formatting error is sticky as -EINVAL. */
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* buf_printf with a va_list (used, not ended: the caller va_ends it). */
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The sticky error: 0, -ENOMEM, -E2BIG or -EINVAL. */
 int buf_err(const struct buf *b);
