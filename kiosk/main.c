@@ -253,6 +253,8 @@ int main(int argc, char **argv)
 	log_info("exiting");
 out:
 	mqttc_close(k.link.mqtt, k.o.screenshot ? NULL : STATUS_OFFLINE);
+	if (k.link.ev_type != 0 && k.link.ev_type != (Uint32)-1)
+		loop_drop_mqtt_events(&k); /* a board that came after the last frame */
 	kboard_close(&k.kb);
 	screen_close(&k);
 	signal_fd = -1;

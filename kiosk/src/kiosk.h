@@ -115,6 +115,8 @@ int loop_start_mqtt(struct kiosk *k);
 int loop_run_screen(struct kiosk *k);
 /* --screenshot: wait for a board, draw it, write the PNG. @retval 0, -EINTR, -ENOENT, -EIO */
 int loop_run_screenshot(struct kiosk *k);
+/* Drop (and free) the MQTT events still queued, once the client is stopped. */
+void loop_drop_mqtt_events(struct kiosk *k);
 extern volatile sig_atomic_t loop_quit_signal;
 
 #endif

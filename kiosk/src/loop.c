@@ -68,7 +68,7 @@ int loop_start_mqtt(struct kiosk *k)
 }
 
 /* Drop the events the stopped client left in the queue (their messages too). */
-static void drop_mqtt_events(struct kiosk *k)
+void loop_drop_mqtt_events(struct kiosk *k)
 {
 	SDL_Event ev;
 
@@ -90,7 +90,7 @@ static int change_zone(struct kiosk *k, const char *zone)
 	log_info("the board's time zone is %s: restarting the MQTT client to apply it", zone);
 	mqttc_close(k->link.mqtt, NULL);
 	k->link.mqtt = NULL;
-	drop_mqtt_events(k);
+	loop_drop_mqtt_events(k);
 	if (k->link.connected)
 		k->link.last_contact_ms = kiosk_now(k);
 	k->link.connected = false;
