@@ -20,7 +20,7 @@ run_kiosk() { # LOG PNG
 		--now 2026-07-15T12:00:00Z --watch-screenshot "$2" >>"$1" 2>&1 &
 	kiosk=$!
 	PIDS+=("$kiosk")
-	wait_for 20 "kiosk online with board version $v" bash -c "$(declare -f status); MQTT_PORT=$MQTT_PORT; status | jq -e '.state==\"online\" and .board_version==$v'"
+	wait_for 45 "kiosk online with board version $v" bash -c "$(declare -f status); MQTT_PORT=$MQTT_PORT; status | jq -e '.state==\"online\" and .board_version==$v'"
 }
 stop_kiosk() {
 	kill -TERM "$kiosk"
