@@ -28,6 +28,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "siteboard/parse.h"
+
 #include <curl/curl.h>
 
 #define MAX_THREADS 64
@@ -383,6 +385,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"alone-signins", required_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
+	char *end = NULL;
+	int bad = 0;
 	int c;
 
 	for (;;) {
@@ -396,15 +400,18 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'U': o->user_prefix = optarg; break;
 		case 'p': o->password = optarg; break;
 		case 'v': o->viewer = optarg; break;
-		case 's': o->signins = atoi(optarg); break;
-		case 'P': o->previews = atoi(optarg); break;
-		case 'S': o->seconds = atof(optarg); break;
-		case 'g': o->alone_gets = atoi(optarg); break;
-		case 'a': o->alone_signins = atoi(optarg); break;
+		case 's': bad |= parse_int(optarg, 0, 200, &o->signins) < 0; break;
+		case 'P': bad |= parse_int(optarg, 0, MAX_THREADS, &o->previews) < 0; break;
+		case 'S':
+			o->seconds = strtod(optarg, &end);
+			bad |= end == optarg || *end != '\0';
+			break;
+		case 'g': bad |= parse_int(optarg, 0, 10000000, &o->alone_gets) < 0; break;
+		case 'a': bad |= parse_int(optarg, 0, 100000, &o->alone_signins) < 0; break;
 		default: return -EINVAL;
 		}
 	}
-	if (o->url == NULL || o->token == NULL || o->block == NULL || o->user_prefix == NULL ||
+	if (bad || o->url == NULL || o->token == NULL || o->block == NULL || o->user_prefix == NULL ||
 	    o->password == NULL || o->viewer == NULL || o->signins < 0 || o->previews < 0 ||
 	    o->signins + o->previews > MAX_THREADS || o->signins > 200 || o->seconds <= 0)
 		return -EINVAL;
